@@ -1,0 +1,1 @@
+"""Pure geospatial core of the atlas: no Streamlit, no folium."""

@@ -1,0 +1,1 @@
+"""How each atlas layer becomes a folium layer: style, icons, legend, tooltip."""
