@@ -1,0 +1,334 @@
+"""Shared set-up of the browser tests: a real ``streamlit run`` of the app, Debian's Chromium, a network guard.
+
+One app server per data directory and one browser per session; each test gets a fresh browser context
+(a fresh Streamlit session) whose every request is checked by :class:`NetworkGuard`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+# Hosts of raster tile services the app may offer; only the coordinate test lets them through (as empty 204s).
+TILE_HOST = re.compile(r"(^|\.)(autonavi\.com|amap\.com|openstreetmap\.org|openstreetmap\.fr|cartocdn\.com|"
+                       r"tianditu\.gov\.cn|geoq\.cn|bdimg\.com|map\.baidu\.com|arcgisonline\.com)$")
+SERVER_START_TIMEOUT_S = 90
+APP_IDLE_TIMEOUT_MS = 60_000
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/browser/ carries the ``browser`` marker (``-m "not browser"`` skips them)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+# --------------------------------------------------------------------------- app server
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class AppServer:
+    """``streamlit run streamlit_app.py`` on a free port, reading its data from ``data_dir`` (ATLAS_DATA_DIR)."""
+
+    def __init__(self, data_dir: Path, log_path: Path):
+        self.data_dir = Path(data_dir).resolve()
+        self.log_path = log_path
+        self.port = free_port()
+        self.url = f"http://localhost:{self.port}"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> AppServer:
+        env = dict(os.environ, ATLAS_DATA_DIR=str(self.data_dir))
+        cmd = [
+            str(ROOT / ".venv" / "bin" / "streamlit"), "run", "streamlit_app.py",
+            "--server.port", str(self.port),
+            "--server.address", "127.0.0.1",
+            "--server.headless", "true",
+            "--server.fileWatcherType", "none",
+            "--browser.gatherUsageStats", "false",
+        ]
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health", timeout=2) as r:
+                    if r.status == 200 and r.read().strip() == b"ok":
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"streamlit not healthy after {SERVER_START_TIMEOUT_S}s:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        if getattr(self, "_log", None):
+            self._log.close()
+
+    def log_tail(self, n: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-n:]
+        except OSError:
+            return "(no log)"
+
+    def app_url(self, **params: str) -> str:
+        return f"{self.url}/" + (f"?{urlencode(params)}" if params else "")
+
+
+def _server(tmp_path_factory: pytest.TempPathFactory, data_dir: Path, name: str) -> Iterator[AppServer]:
+    if not (ROOT / "streamlit_app.py").exists():
+        pytest.fail("streamlit_app.py is missing: the browser tests need the app")
+    server = AppServer(data_dir, tmp_path_factory.mktemp("streamlit") / f"{name}.log").start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory) -> Iterator[AppServer]:
+    """The app on the shipped data (data/)."""
+    yield from _server(tmp_path_factory, ROOT / "data", "app")
+
+
+@pytest.fixture(scope="session")
+def xss_server(tmp_path_factory) -> Iterator[AppServer]:
+    """The app on tests/data/xss/: features whose text properties carry script payloads."""
+    yield from _server(tmp_path_factory, ROOT / "tests" / "data" / "xss", "xss")
+
+
+# --------------------------------------------------------------------------- browser and network guard
+
+
+def _ensure_chromium() -> str:
+    """Debian's Chromium; if it is missing, install it the way ``make test`` does (scripts/setup.sh --dev)."""
+    if not CHROMIUM.exists():
+        subprocess.run(["bash", str(ROOT / "scripts" / "setup.sh"), "--dev"], cwd=ROOT, check=False)
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing and scripts/setup.sh --dev did not install it (apt-get install chromium)")
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = _ensure_chromium()
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about", "javascript"):
+        return True
+    return (parts.hostname or "") in LOCAL_HOSTS
+
+
+class NetworkGuard:
+    """Routes every request of a browser context: localhost passes, anything else is aborted and recorded.
+
+    With ``allow_tiles`` set, requests to known tile hosts are answered with an empty 204 instead
+    (recorded in ``tiles``, not in ``blocked``): for the basemap tests only.
+    """
+
+    def __init__(self, allow_tiles: bool = False):
+        self.allow_tiles = allow_tiles
+        self.requests: list[str] = []
+        self.blocked: list[str] = []
+        self.tiles: list[str] = []
+
+    def handle(self, route) -> None:
+        url = route.request.url
+        self.requests.append(url)
+        if is_local(url):
+            route.continue_()
+        elif self.allow_tiles and TILE_HOST.search(urlsplit(url).hostname or ""):
+            self.tiles.append(url)
+            route.fulfill(status=204, body=b"")
+        else:
+            self.blocked.append(url)
+            route.abort("blockedbyclient")
+
+    def on_request(self, request) -> None:
+        # Belt and braces: requests that bypass routing (e.g. from service workers) are still seen here.
+        url = request.url
+        if not is_local(url) and url not in self.blocked and url not in self.tiles:
+            self.blocked.append(url)
+
+    def problems(self) -> list[str]:
+        return sorted(set(self.blocked))
+
+    def assert_clean(self) -> None:
+        bad = self.problems()
+        assert not bad, f"{len(bad)} request(s) left localhost:\n" + "\n".join(bad[:50])
+
+
+class DialogTrap:
+    """Any alert/confirm/prompt is a failure: it means a script ran."""
+
+    def __init__(self):
+        self.dialogs: list[str] = []
+
+    def handle(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+
+@pytest.fixture
+def allow_tiles() -> bool:
+    """Override (``@pytest.mark.parametrize("allow_tiles", [True])`` or a local fixture) to let tiles 204."""
+    return False
+
+
+@pytest.fixture
+def guard(allow_tiles) -> NetworkGuard:
+    return NetworkGuard(allow_tiles=allow_tiles)
+
+
+@pytest.fixture
+def dialogs() -> DialogTrap:
+    return DialogTrap()
+
+
+@pytest.fixture
+def context(browser, guard, dialogs):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN", accept_downloads=True)
+    ctx.route("**/*", guard.handle)
+    ctx.on("request", guard.on_request)
+    ctx.set_default_timeout(30_000)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+    guard.assert_clean()
+    assert not dialogs.dialogs, f"a dialog opened (a script ran): {dialogs.dialogs}"
+
+
+@pytest.fixture
+def page(context, dialogs):
+    p = context.new_page()
+    p.on("dialog", dialogs.handle)
+    errors: list[str] = []
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    p.page_errors = errors  # type: ignore[attr-defined]
+    return p
+
+
+# --------------------------------------------------------------------------- app helpers
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+_IDLE_JS = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]');
+}"""
+
+
+class AppPage:
+    """A Playwright page on one app server, with the waits and look-ups the browser tests share."""
+
+    def __init__(self, page, server: AppServer):
+        self.page = page
+        self.server = server
+
+    def open(self, **params: str) -> AppPage:
+        self.page.goto(self.server.app_url(**params), wait_until="domcontentloaded")
+        self.wait_idle()
+        return self
+
+    def wait_idle(self, timeout_ms: int = APP_IDLE_TIMEOUT_MS) -> None:
+        """Wait until Streamlit has run the script and no rerun is pending (twice, a beat apart:
+        a component value that triggers a rerun lands a moment after the first run ends)."""
+        self.page.wait_for_function(_IDLE_JS, timeout=timeout_ms)
+        self.page.wait_for_timeout(400)
+        self.page.wait_for_function(_IDLE_JS, timeout=timeout_ms)
+
+    def map_frame(self, timeout_ms: int = 30_000):
+        """The streamlit-folium component's frame (a Playwright Frame), once its Leaflet map exists."""
+        handle = self.page.wait_for_selector(MAP_IFRAME, state="attached", timeout=timeout_ms)
+        frame = handle.content_frame()
+        assert frame is not None, "the map iframe has no content frame"
+        frame.wait_for_function("() => !!(window.map && window.map._loaded)", timeout=timeout_ms)
+        return frame
+
+    def map_locator(self):
+        """frame_locator for the map iframe (clicks and text queries)."""
+        return self.page.frame_locator(MAP_IFRAME)
+
+    def count(self, selector: str) -> int:
+        return self.map_frame().evaluate("(sel) => document.querySelectorAll(sel).length", selector)
+
+    def wait_for_count(self, selector: str, n: int, timeout_ms: int = 30_000) -> None:
+        """Wait until exactly ``n`` elements of the map match ``selector``; fail naming the count reached."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        frame = self.map_frame()
+        try:
+            frame.wait_for_function(
+                "([sel, n]) => document.querySelectorAll(sel).length === n", arg=[selector, n], timeout=timeout_ms
+            )
+        except PlaywrightTimeout:
+            got = frame.evaluate("(sel) => document.querySelectorAll(sel).length", selector)
+            raise AssertionError(f"expected {n} map elements matching {selector!r}, found {got}") from None
+
+    def eval_everywhere(self, expression: str) -> dict[str, object]:
+        """Evaluate ``expression`` in the page and in every frame: {frame url: value}."""
+        return {f"{i}:{f.url}": f.evaluate(expression) for i, f in enumerate(self.page.frames)}
+
+
+@pytest.fixture
+def app(page, app_server) -> AppPage:
+    return AppPage(page, app_server)
+
+
+@pytest.fixture
+def xss_app(page, xss_server) -> AppPage:
+    return AppPage(page, xss_server)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """tests/artifacts/ (git-ignored): screenshots and logs of failed runs."""
+    d = ROOT / "tests" / "artifacts"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
