@@ -1,0 +1,60 @@
+"""Paths and helpers shared by the test suite: ``from tests.common import MINI_DIR, copy_mini``.
+
+The mini atlas (tests/data/mini/) is a small valid data directory with real Hangzhou place names,
+approximate coordinates and schematic district boxes; tests/data/README.md describes every fixture.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS_DIR = ROOT / "tests"
+TEST_DATA_DIR = TESTS_DIR / "data"
+MINI_DIR = TEST_DATA_DIR / "mini"
+BROKEN_DIR = TEST_DATA_DIR / "broken"
+REAL_DATA_DIR = ROOT / "data"  # the shipped atlas (may be incomplete while it is being written)
+
+# Feature ids of the mini atlas, by layer (handy for parametrizing).
+MINI_IDS: dict[str, tuple[str, ...]] = {
+    "city": ("city_hangzhou",),
+    "districts": ("dist_xihu", "dist_gongshu", "dist_shangcheng", "dist_binjiang"),
+    "plans": ("plan_grand_canal_axis", "plan_netvalley_core", "plan_chengxi_corridor"),
+    "parks": ("park_zijingang", "park_china_cloud_valley", "park_yungu_center", "park_yunqi_town",
+              "park_hanggang_cloud_dc"),
+    "institutions": ("inst_zju", "inst_westlake_univ", "inst_ucas_hias"),
+    "companies": ("co_alibaba_cloud", "co_deeprobotics", "fund_runmiao", "fund_hanggang_qizhen"),
+}
+
+
+def copy_mini(dest: Path) -> Path:
+    """Copy the mini atlas into ``dest`` (created) and return it, for tests that edit files."""
+    shutil.copytree(MINI_DIR, dest, dirs_exist_ok=True)
+    return dest
+
+
+def read_json(path: Path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_json(path: Path, data) -> None:
+    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def edit_feature(data_dir: Path, layer_file: str, feature_id: str, **props) -> None:
+    """Set properties of one feature in ``data_dir/layer_file`` in place (a key set to ... is deleted)."""
+    path = Path(data_dir) / layer_file
+    fc = read_json(path)
+    for feature in fc["features"]:
+        if feature["properties"].get("id") == feature_id:
+            for key, value in props.items():
+                if value is ...:
+                    feature["properties"].pop(key, None)
+                else:
+                    feature["properties"][key] = value
+            break
+    else:
+        raise KeyError(f"{feature_id} not in {path}")
+    write_json(path, fc)
