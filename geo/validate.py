@@ -1,0 +1,413 @@
+"""Check a data directory against the atlas schema: ``python -m geo.validate [DIR]`` (default ``data/``).
+
+Validation only explains; it never repairs. The GeoJSON files are read as raw JSON (not through GDAL) so
+that types are checked as written: GDAL would turn a missing property into null and an int into a float.
+
+Every problem names the file, the feature (its id, or ``features[i]`` when it has no usable id) and the
+reason. Errors make the command exit 1. The one warning is a district-level feature whose point falls
+outside the polygon of its adcode's district: district boundaries and approximate points can legitimately
+disagree near a border, so it is reported but does not fail the build. A child outside its parent's
+polygon, in contrast, is an error: "parent" is a factual claim that ``geo.spatial.inside`` and the map
+would otherwise contradict, and the check already allows the parent's own location_precision_m.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import shapely
+from shapely.geometry import shape
+from shapely.validation import explain_validity
+
+from geo.io import SOURCES_FILE
+from geo.schema import (
+    ADCODE_PATTERN,
+    CITY_ADCODE,
+    FACT_REQUIRED,
+    HANGZHOU_BBOX,
+    ID_PATTERN,
+    KINDS,
+    LAYERS,
+    LOCATION_BASES,
+    QUALIFIERS,
+    REQUIRED_PROPERTIES,
+    TAGS,
+)
+from geo.spatial import distance_m
+
+POLYGON_LAYERS = {"city", "districts"}
+_NON_EMPTY = ("id", "layer", "kind", "name_zh", "name_en", "location_basis")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: ``str()`` gives ``file: feature: reason`` (``file: reason`` when no feature is at fault)."""
+
+    file: str
+    feature_id: str | None
+    reason: str
+    severity: str = "error"  # or "warning"
+
+    def __str__(self) -> str:
+        parts = [self.file] + ([self.feature_id] if self.feature_id else [])
+        if self.severity != "error":
+            parts.append(self.severity)
+        return ": ".join([*parts, self.reason])
+
+
+@dataclass
+class _Feature:
+    file: str
+    layer: str
+    index: int
+    props: dict
+    geometry: object  # shapely geometry or None when missing/unparseable
+
+    @property
+    def label(self) -> str:
+        fid = self.props.get("id")
+        return fid if isinstance(fid, str) and fid.strip() else f"features[{self.index}]"
+
+
+def _type_names(types: tuple[type, ...]) -> str:
+    return " or ".join("null" if t is type(None) else {"str": "string", "list": "list", "int": "integer",
+                                                         "float": "number"}.get(t.__name__, t.__name__)
+                       for t in types)
+
+
+def _json_type(value) -> str:
+    return {dict: "object", list: "list", str: "string", bool: "boolean", int: "integer", float: "number",
+            type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class _Validator:
+    def __init__(self, data_dir: Path):
+        self.dir = data_dir
+        self.problems: list[Problem] = []
+        self.features: list[_Feature] = []
+        self.layers_read = 0
+
+    def add(self, file: str, feature: str | None, reason: str, severity: str = "error") -> None:
+        self.problems.append(Problem(file, feature, reason, severity))
+
+    def path(self, name: str) -> str:
+        return str(self.dir / name)
+
+    # ------------------------------------------------------------------------------------------- reading
+    def load_json(self, name: str):
+        file = self.path(name)
+        try:
+            return json.loads((self.dir / name).read_text(encoding="utf-8"))
+        except UnicodeDecodeError as err:
+            self.add(file, None, f"file is not UTF-8 text: {err.reason} at byte {err.start}")
+        except json.JSONDecodeError as err:
+            self.add(file, None, f"invalid JSON at line {err.lineno} column {err.colno}: {err.msg}")
+        except OSError as err:
+            self.add(file, None, f"cannot read file: {err.strerror or err}")
+        return None
+
+    def read_sources(self) -> set[str] | None:
+        file = self.path(SOURCES_FILE)
+        if not (self.dir / SOURCES_FILE).is_file():
+            self.add(file, None, "sources.json is missing; fact sources cannot be checked")
+            return None
+        data = self.load_json(SOURCES_FILE)
+        if data is None:
+            return None
+        if not isinstance(data, list):
+            self.add(file, None, f"must be a JSON list of source objects, got {_json_type(data)}")
+            return None
+        ids: set[str] = set()
+        for i, item in enumerate(data):
+            sid = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(sid, str) or not sid:
+                self.add(file, f"[{i}]", "source has no string 'id'")
+            elif sid in ids:
+                self.add(file, sid, "duplicate source id")
+            else:
+                ids.add(sid)
+        return ids
+
+    def read_layer(self, layer: str, name: str) -> None:
+        file = self.path(name)
+        data = self.load_json(name)
+        if data is None:
+            return
+        if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+            got = data.get("type") if isinstance(data, dict) else _json_type(data)
+            self.add(file, None, f"not a GeoJSON FeatureCollection (top-level type is {got!r})")
+            return
+        features = data.get("features")
+        if not isinstance(features, list):
+            self.add(file, None, "FeatureCollection has no 'features' list")
+            return
+        if "crs" in data:
+            self.add(file, None, "has a 'crs' member; atlas files must be RFC 7946 GeoJSON in WGS84 without one")
+        self.layers_read += 1
+        for i, feat in enumerate(features):
+            if not isinstance(feat, dict) or feat.get("type") != "Feature":
+                self.add(file, f"features[{i}]", "not a GeoJSON Feature")
+                continue
+            props = feat.get("properties")
+            if not isinstance(props, dict):
+                self.add(file, f"features[{i}]", "feature has no 'properties' object")
+                props = {}
+            item = _Feature(file, layer, i, props, None)
+            item.geometry = self.parse_geometry(item, feat.get("geometry", None), "geometry" in feat)
+            self.features.append(item)
+
+    def parse_geometry(self, f: _Feature, geom, present: bool):
+        if geom is None:
+            self.add(f.file, f.label, "geometry is missing" if not present else "geometry is null")
+            return None
+        try:
+            parsed = shape(geom)
+        except (ValueError, TypeError, AttributeError, KeyError, IndexError, shapely.errors.GEOSException) as err:
+            self.add(f.file, f.label, f"geometry cannot be parsed: {err}")
+            return None
+        return parsed
+
+    # ------------------------------------------------------------------------------------------- checks
+    def check_properties(self, f: _Feature, districts: set[str] | None, sources: set[str] | None) -> None:
+        p, add = f.props, (lambda reason: self.add(f.file, f.label, reason))
+        for prop, types in REQUIRED_PROPERTIES.items():
+            if prop not in p:
+                add(f"missing required property '{prop}'")
+            elif not isinstance(p[prop], types) or (isinstance(p[prop], bool) and bool not in types):
+                add(f"property '{prop}' must be {_type_names(types)}, got {_json_type(p[prop])}")
+            elif prop in _NON_EMPTY and not p[prop].strip():
+                add(f"property '{prop}' is empty")
+        fid = p.get("id")
+        if isinstance(fid, str) and fid.strip() and not ID_PATTERN.match(fid):
+            add(f"id {fid!r} does not match {ID_PATTERN.pattern}")
+        layer = p.get("layer")
+        if isinstance(layer, str) and layer and layer != f.layer:
+            add(f"layer {layer!r} does not match the file (expected {f.layer!r})")
+        kind = p.get("kind")
+        if isinstance(kind, str) and kind and kind not in KINDS[f.layer]:
+            add(f"kind {kind!r} is not a kind of layer {f.layer!r} ({', '.join(KINDS[f.layer])})")
+        for key, vocabulary, what in (("tags", TAGS, "tag"), ("aliases", None, "alias")):
+            values = p.get(key)
+            if not isinstance(values, list):
+                continue
+            for v in values:
+                if not isinstance(v, str) or not v.strip():
+                    add(f"{what} {v!r} must be a non-empty string")
+                elif vocabulary is not None and v not in vocabulary:
+                    add(f"unknown {what} {v!r} (not in geo.schema.TAGS)")
+        basis = p.get("location_basis")
+        if isinstance(basis, str) and basis and basis not in LOCATION_BASES:
+            add(f"location_basis {basis!r} is not one of {', '.join(LOCATION_BASES)}")
+        precision = p.get("location_precision_m")
+        if _is_number(precision) and not (math.isfinite(precision) and precision > 0):
+            add(f"location_precision_m must be a positive number of metres, got {precision!r}")
+        self.check_adcode(f, districts)
+        if isinstance(p.get("facts"), list):
+            for n, fact in enumerate(p["facts"]):
+                self.check_fact(f, n, fact, sources)
+
+    def check_adcode(self, f: _Feature, districts: set[str] | None) -> None:
+        adcode = f.props.get("adcode")
+        if not isinstance(adcode, str):
+            return
+        add = lambda reason: self.add(f.file, f.label, reason)  # noqa: E731
+        if not ADCODE_PATTERN.match(adcode):
+            add(f"adcode {adcode!r} does not match {ADCODE_PATTERN.pattern}")
+        elif f.layer == "city":
+            if adcode != CITY_ADCODE:
+                add(f"adcode {adcode!r} of the city must be {CITY_ADCODE}")
+        elif f.layer == "districts":
+            if adcode == CITY_ADCODE or not adcode.startswith("3301"):
+                add(f"adcode {adcode!r} is not a Hangzhou district adcode (3301xx other than {CITY_ADCODE})")
+        elif adcode != CITY_ADCODE:
+            if districts is not None and adcode not in districts:
+                add(f"adcode {adcode!r} is neither {CITY_ADCODE} nor a district in districts.geojson")
+            elif districts is None and not adcode.startswith("3301"):
+                add(f"adcode {adcode!r} is not a Hangzhou adcode (3301xx)")
+
+    def check_fact(self, f: _Feature, n: int, fact, sources: set[str] | None) -> None:
+        where = f"fact {n}"
+        if isinstance(fact, dict) and isinstance(fact.get("attribute"), str):
+            where += f" ({fact['attribute']})"
+        add = lambda reason: self.add(f.file, f.label, f"{where}: {reason}")  # noqa: E731
+        if not isinstance(fact, dict):
+            add(f"must be an object, got {_json_type(fact)}")
+            return
+        for key in FACT_REQUIRED:
+            if key not in fact:
+                add(f"missing field '{key}'")
+        value, unit = fact.get("value"), fact.get("unit")
+        if "value" in fact and not (_is_number(value) or isinstance(value, str)):
+            add(f"value must be a number or a string, got {_json_type(value)}")
+        if _is_number(value) and not math.isfinite(value):
+            add(f"value {value!r} is not a finite number")
+        if "unit" in fact and unit is not None and not isinstance(unit, str):
+            add(f"unit must be a string, got {_json_type(unit)}")
+        elif _is_number(value) and not (isinstance(unit, str) and unit.strip()):
+            add(f"numeric value {value!r} has no unit")
+        if "qualifier" in fact and fact["qualifier"] not in QUALIFIERS:
+            allowed = ", ".join("null" if q is None else repr(q) for q in QUALIFIERS)
+            add(f"qualifier {fact['qualifier']!r} is not one of {allowed}")
+        for key in ("attribute", "label_zh", "label_en", "as_of"):
+            if key in fact and not (isinstance(fact[key], str) and fact[key].strip()):
+                add(f"field '{key}' must be a non-empty string")
+        source = fact.get("source")
+        if "source" in fact and sources is not None and source not in sources:
+            add(f"unknown source {source!r} (not in sources.json)")
+
+    def check_geometry(self, f: _Feature) -> None:
+        g = f.geometry
+        if g is None:
+            return
+        add = lambda reason: self.add(f.file, f.label, reason)  # noqa: E731
+        if g.is_empty:
+            add(f"geometry is empty ({g.geom_type})")
+            return
+        if f.layer in POLYGON_LAYERS and g.geom_type not in ("Polygon", "MultiPolygon"):
+            add(f"geometry of a {f.layer} feature must be a Polygon or MultiPolygon, got {g.geom_type}")
+        coords = shapely.get_coordinates(g)
+        if not shapely.is_valid(g):
+            add(f"geometry is invalid: {explain_validity(g)}")
+        if not coords.size or not bool(np.isfinite(coords).all()):
+            add("geometry has non-finite coordinates")
+            return
+        xmin, ymin, xmax, ymax = HANGZHOU_BBOX
+        x0, y0, x1, y1 = g.bounds
+        if x0 >= xmin and x1 <= xmax and y0 >= ymin and y1 <= ymax:
+            return
+        if y0 >= xmin and y1 <= xmax and x0 >= ymin and x1 <= ymax:
+            add(f"coordinates look like lat/lon swapped: ({x0:g}, {y0:g}) is outside Hangzhou but swapping x and y "
+                "would put it inside; GeoJSON order is [lon, lat]")
+        else:
+            add(f"geometry lies outside Hangzhou: bounds ({x0:g}, {y0:g}, {x1:g}, {y1:g}) not within "
+                f"lon {xmin:g}..{xmax:g}, lat {ymin:g}..{ymax:g}")
+
+    def check_ids_and_parents(self) -> dict[str, _Feature]:
+        by_id: dict[str, _Feature] = {}
+        for f in self.features:
+            fid = f.props.get("id")
+            if not isinstance(fid, str) or not fid.strip():
+                continue
+            if fid in by_id:
+                first = by_id[fid]
+                where = (f"features[{first.index}] of this file" if first.file == f.file
+                         else Path(first.file).name)
+                self.add(f.file, f.label, f"duplicate id (also {where})")
+            else:
+                by_id[fid] = f
+        for f in self.features:
+            parent = f.props.get("parent")
+            if not isinstance(parent, str):
+                continue
+            if parent == f.props.get("id"):
+                self.add(f.file, f.label, "parent is the feature itself")
+            elif parent not in by_id:
+                self.add(f.file, f.label, f"unknown parent {parent!r} (no feature has this id)")
+            else:
+                self.check_parent_cycle(f, by_id)
+        return by_id
+
+    def check_parent_cycle(self, f: _Feature, by_id: dict[str, _Feature]) -> None:
+        seen = [f.props["id"]]
+        current = by_id[f.props["parent"]]
+        while isinstance(current.props.get("parent"), str) and current.props["parent"] in by_id:
+            if current.props["id"] in seen:
+                self.add(f.file, f.label, f"parent chain loops: {' -> '.join([*seen, current.props['id']])}")
+                return
+            seen.append(current.props["id"])
+            current = by_id[current.props["parent"]]
+
+    def check_containment(self, by_id: dict[str, _Feature]) -> None:
+        for f in self.features:
+            parent = by_id.get(f.props.get("parent")) if isinstance(f.props.get("parent"), str) else None
+            if parent is not None and parent is not f:
+                self.check_within(f, parent, parent.props.get("location_precision_m"), "error",
+                                  f"lies outside its parent {parent.props['id']}")
+        districts = {f.props.get("adcode"): f for f in self.features if f.layer == "districts"}
+        for f in self.features:
+            if f.layer in POLYGON_LAYERS or f.props.get("location_basis") == "city_only":
+                continue
+            district = districts.get(f.props.get("adcode"))
+            if district is not None:
+                tolerance = sum(x for x in (f.props.get("location_precision_m"),
+                                            district.props.get("location_precision_m")) if _is_number(x))
+                self.check_within(f, district, tolerance, "warning",
+                                  f"lies outside the district of its adcode ({district.props['id']})")
+
+    def check_within(self, child: _Feature, parent: _Feature, tolerance, severity: str, what: str) -> None:
+        cg, pg = child.geometry, parent.geometry
+        if cg is None or pg is None or cg.is_empty or pg.is_empty or not shapely.is_valid(pg):
+            return
+        if pg.geom_type not in ("Polygon", "MultiPolygon"):
+            return
+        point = cg if cg.geom_type == "Point" else cg.representative_point()
+        tolerance = tolerance if _is_number(tolerance) and tolerance > 0 else 0
+        gap = distance_m(point, pg)
+        if gap > tolerance:
+            self.add(child.file, child.label, f"{what}: {gap:.0f} m beyond its polygon (tolerance {tolerance:g} m)",
+                     severity)
+
+    def run(self) -> list[Problem]:
+        if not self.dir.is_dir():
+            self.add(str(self.dir), None, "not a directory")
+            return self.problems
+        sources = self.read_sources()
+        present = [(lid, spec[0]) for lid, spec in LAYERS.items() if (self.dir / spec[0]).is_file()]
+        if not present:
+            names = ", ".join(spec[0] for spec in LAYERS.values())
+            self.add(str(self.dir), None, f"no layer files found (expected some of {names})")
+        for lid, name in present:
+            self.read_layer(lid, name)
+        districts = None
+        if any(lid == "districts" for lid, _ in present):
+            districts = {f.props.get("adcode") for f in self.features if f.layer == "districts"}
+        for f in self.features:
+            self.check_properties(f, districts, sources)
+            self.check_geometry(f)
+        by_id = self.check_ids_and_parents()
+        self.check_containment(by_id)
+        order = {name: i for i, (_lid, name) in enumerate(present)}
+        # stable: per file in layer order, keeping discovery order inside a file
+        return sorted(self.problems, key=lambda p: order.get(Path(p.file).name, -1))
+
+    def summary(self) -> tuple[int, int]:
+        return len(self.features), self.layers_read
+
+
+def validate_dir(path: str | Path = "data") -> list[Problem]:
+    """Every problem (errors and warnings) found in the data directory ``path``."""
+    return _Validator(Path(path)).run()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) > 1 or (args and args[0] in ("-h", "--help")):
+        print("usage: python -m geo.validate [DIR]   (default: data/)")
+        return 0 if args and args[0] in ("-h", "--help") else 2
+    validator = _Validator(Path(args[0] if args else "data"))
+    problems = validator.run()
+    for problem in problems:
+        print(problem)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = len(problems) - len(errors)
+    n_features, n_layers = validator.summary()
+    note = f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else ""
+    if errors:
+        files = len({p.file for p in errors})
+        print(f"FAILED: {len(errors)} problem{'s' * (len(errors) != 1)} in {files} file{'s' * (files != 1)}{note}")
+        return 1
+    print(f"OK: {n_features} features in {n_layers} layers{note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
