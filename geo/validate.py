@@ -67,6 +67,7 @@ class _Feature:
     index: int
     props: dict
     geometry: object  # shapely geometry or None when missing/unparseable
+    geometry_ok: bool = True  # False once a geometry problem was reported (skips containment checks)
 
     @property
     def label(self) -> str:
@@ -143,8 +144,8 @@ class _Validator:
         if data is None:
             return
         if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-            got = data.get("type") if isinstance(data, dict) else _json_type(data)
-            self.add(file, None, f"not a GeoJSON FeatureCollection (top-level type is {got!r})")
+            got = f"type {data.get('type')!r}" if isinstance(data, dict) else f"a JSON {_json_type(data)}"
+            self.add(file, None, f"not a GeoJSON FeatureCollection (top level is {got})")
             return
         features = data.get("features")
         if not isinstance(features, list):
@@ -267,7 +268,13 @@ class _Validator:
     def check_geometry(self, f: _Feature) -> None:
         g = f.geometry
         if g is None:
+            f.geometry_ok = False
             return
+        before = len(self.problems)
+        self._check_geometry(f, g)
+        f.geometry_ok = len(self.problems) == before
+
+    def _check_geometry(self, f: _Feature, g) -> None:
         add = lambda reason: self.add(f.file, f.label, reason)  # noqa: E731
         if g.is_empty:
             add(f"geometry is empty ({g.geom_type})")
@@ -345,7 +352,7 @@ class _Validator:
 
     def check_within(self, child: _Feature, parent: _Feature, tolerance, severity: str, what: str) -> None:
         cg, pg = child.geometry, parent.geometry
-        if cg is None or pg is None or cg.is_empty or pg.is_empty or not shapely.is_valid(pg):
+        if not (child.geometry_ok and parent.geometry_ok):
             return
         if pg.geom_type not in ("Polygon", "MultiPolygon"):
             return
