@@ -137,13 +137,18 @@ def apply_to_collection(fc: dict, attributes: dict[str, dict], path: Path) -> di
 
 
 def dumps_compact(fc: dict) -> str:
-    """Compact GeoJSON text: the collection's members, then one feature per line."""
-    head = {k: v for k, v in fc.items() if k != "features"}
-    lines = [json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1] + ',"features":[']
-    feats = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in fc["features"]]
-    lines.append(",\n".join(feats))
-    lines.append("]}")
-    return "\n".join(lines) + "\n"
+    """GeoJSON text in the style of data/build_districts.py: properties indented by one space, each geometry
+    compact on one line (so a rebuild and a re-apply give the same bytes)."""
+    placeholders = {}
+    features = []
+    for i, feature in enumerate(fc["features"]):
+        key = f"@@geometry{i}@@"
+        placeholders[key] = json.dumps(feature.get("geometry"), ensure_ascii=False, separators=(",", ":"))
+        features.append({**feature, "geometry": key})
+    text = json.dumps({**fc, "features": features}, ensure_ascii=False, indent=1)
+    for key, compact in placeholders.items():
+        text = text.replace(f'"{key}"', compact, 1)
+    return text + "\n"
 
 
 def apply_all(data_dir: Path = DATA_DIR, *, write: bool = True) -> list[Path]:
