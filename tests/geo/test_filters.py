@@ -1,0 +1,176 @@
+"""geo.filters: Filters validation and URL round trip, apply_filters semantics, search ranking."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlencode
+
+import pytest
+
+from geo.errors import LayerError
+from geo.filters import Filters, apply_filters, normalize_text, search
+
+ROUND_TRIPS = [
+    Filters(),
+    Filters(layers=("parks", "companies"), districts=("330106",)),
+    Filters(kinds=("university", "fund"), tags=("ai", "compute"), text="云谷"),
+    Filters(text="cloud valley", fact_ranges=(("ai_revenue", 1000, None), ("planned_area", None, 30.5))),
+    Filters(fact_ranges=(("fund_size_first_phase", 0.25, 1e6),)),
+]
+
+
+@pytest.mark.parametrize("filters", ROUND_TRIPS)
+def test_query_round_trip(filters):
+    query = filters.to_query()
+    assert all(isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v))
+               for v in query.values())
+    assert Filters.from_query(query) == filters
+
+
+@pytest.mark.parametrize("filters", ROUND_TRIPS)
+def test_round_trip_through_a_real_url(filters):
+    url_query = urlencode(filters.to_query(), doseq=True)
+    parsed = parse_qs(url_query)  # every value comes back as a list of strings
+    parsed = {k: v[0] if k == "q" else v for k, v in parsed.items()}
+    assert Filters.from_query(parsed) == filters
+
+
+def test_query_shape():
+    f = Filters(layers=["parks"], districts=["330106", "330105"], text="  云谷 ", fact_ranges=[("area", 1, None)])
+    assert f.to_query() == {"layer": ["parks"], "district": ["330106", "330105"], "q": "云谷",
+                            "fact": ["area:1:"]}
+    assert Filters().to_query() == {}
+
+
+def test_from_query_accepts_comma_separated_and_ignores_other_keys():
+    f = Filters.from_query({"layer": "parks,companies", "tag": ["ai"], "selected": "inst_zju", "crs": "gcj02"})
+    assert f == Filters(layers=("parks", "companies"), tags=("ai",))
+
+
+def test_lists_become_deduplicated_tuples():
+    f = Filters(layers=["parks", "parks"], tags=["ai"])
+    assert f.layers == ("parks",) and f.tags == ("ai",)
+    assert hash(f) == hash(Filters(layers=("parks",), tags=("ai",)))
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"layers": ["roads"]}, r"unknown layer 'roads'"),
+    ({"districts": ["xihu"]}, r"district 'xihu' is not an adcode"),
+    ({"kinds": ["castle"]}, r"unknown kind 'castle'"),
+    ({"tags": ["quantum"]}, r"unknown tag 'quantum'"),
+    ({"fact_ranges": [("area", 5, 1)]}, r"fact range for 'area': min 5 is greater than max 1"),
+    ({"fact_ranges": [("area", "x", None)]}, r"fact range for 'area': bound 'x' is not a number"),
+    ({"fact_ranges": [("a:b", 1, 2)]}, r"fact range attribute must be a non-empty name without ':'"),
+    ({"fact_ranges": [("area", 1)]}, r"fact range must be \(attribute, min, max\)"),
+])
+def test_invalid_filters(kwargs, message):
+    with pytest.raises(LayerError, match=message):
+        Filters(**kwargs)
+
+
+def test_invalid_query_fact():
+    with pytest.raises(LayerError, match=r"query parameter fact='area' must look like attribute:min:max"):
+        Filters.from_query({"fact": "area"})
+
+
+def _ids(result):
+    return {lid: list(gdf["id"]) for lid, gdf in result.items()}
+
+
+def test_no_filter_returns_everything(mini_atlas):
+    result = apply_filters(mini_atlas, Filters())
+    assert _ids(result) == {lid: list(g["id"]) for lid, g in mini_atlas.layers.items()}
+    result["parks"].loc[result["parks"].index[0], "name_en"] = "changed"
+    assert mini_atlas.layers["parks"]["name_en"].iloc[0] == "Zijingang Sci-Tech City"  # copies, not views
+
+
+def test_district_filter(mini_atlas):
+    result = _ids(apply_filters(mini_atlas, Filters(districts=("330105",))))
+    assert result == {
+        "city": ["city_hangzhou"],  # the city is never filtered by district
+        "districts": ["dist_gongshu"],
+        "plans": ["plan_grand_canal_axis", "plan_netvalley_core"],  # the corridor is city-wide (330100)
+        "parks": ["park_hanggang_cloud_dc"],
+        "institutions": [],
+        "companies": ["fund_hanggang_qizhen"],
+    }
+
+
+def test_layer_filter_keeps_layer_order(mini_atlas):
+    assert list(apply_filters(mini_atlas, Filters(layers=("companies", "parks")))) == ["parks", "companies"]
+
+
+def test_kinds_only_narrow_their_own_layers(mini_atlas):
+    result = _ids(apply_filters(mini_atlas, Filters(kinds=("university",))))
+    assert result["institutions"] == ["inst_zju", "inst_westlake_univ"]
+    assert len(result["parks"]) == 5 and len(result["companies"]) == 4
+
+
+@pytest.mark.parametrize(("tags", "parks"), [
+    (("compute",), ["park_china_cloud_valley", "park_yunqi_town", "park_hanggang_cloud_dc"]),
+    (("secure_it", "software"), ["park_zijingang", "park_china_cloud_valley"]),
+    (("agritech",), []),
+])
+def test_tag_filter_any_of(mini_atlas, tags, parks):
+    result = _ids(apply_filters(mini_atlas, Filters(tags=tags)))
+    assert result["parks"] == parks
+    assert len(result["districts"]) == 4  # base map unaffected
+
+
+@pytest.mark.parametrize("text", ["云谷", "雲谷", "cloud valley", "Cloud Valley", "ＣＬＯＵＤ valley"])
+def test_text_filter_finds_both_cloud_valley_places(mini_atlas, text):
+    result = _ids(apply_filters(mini_atlas, Filters(text=text)))
+    assert result["parks"] == ["park_china_cloud_valley", "park_yungu_center"]
+    assert result["companies"] == [] and result["institutions"] == []
+    assert len(result["districts"]) == 4
+
+
+@pytest.mark.parametrize(("ranges", "expected"), [
+    ((("fund_size_first_phase", 10, 30),), ["fund_runmiao"]),
+    ((("fund_size_first_phase", 21, None),), []),
+    ((("fund_size_first_phase", None, 20),), ["fund_runmiao"]),  # bounds are inclusive
+    ((("construction_start", None, None),), []),  # string values never fall in a numeric range
+])
+def test_fact_ranges(mini_atlas, ranges, expected):
+    result = _ids(apply_filters(mini_atlas, Filters(layers=("companies", "parks"), fact_ranges=ranges)))
+    assert result["parks"] + result["companies"] == expected
+
+
+def test_combined_filters(mini_atlas):
+    f = Filters(layers=("parks", "institutions"), districts=("330106",), tags=("research",), text="紫金港")
+    assert _ids(apply_filters(mini_atlas, f)) == {"parks": ["park_zijingang"], "institutions": []}
+
+
+@pytest.mark.parametrize(("raw", "normal"), [
+    ("  Cloud   VALLEY ", "cloud valley"), ("中國雲谷", "中国云谷"), ("魔搭社区（杭州）", "魔搭社区(杭州)"),
+    ("濱江區", "滨江区"), ("ＡＩ", "ai"),
+])
+def test_normalize_text(raw, normal):
+    assert normalize_text(raw) == normal
+
+
+def test_search_ranks_prefix_before_substring(mini_atlas):
+    found = search(mini_atlas, "云谷")
+    assert found["id"].tolist() == ["park_yungu_center", "park_china_cloud_valley"]
+    assert found["match"].tolist() == ["prefix", "substring"]
+    assert list(found.columns) == ["layer", "id", "name_zh", "name_en", "match"]
+
+
+def test_search_exact_first(mini_atlas):
+    found = search(mini_atlas, "西湖区")
+    assert found["id"].tolist()[0] == "dist_xihu" and found["match"].iloc[0] == "exact"
+    found = search(mini_atlas, "zhejiang university")
+    assert found.iloc[0].to_dict() == {"layer": "institutions", "id": "inst_zju", "name_zh": "浙江大学",
+                                       "name_en": "Zhejiang University", "match": "exact"}
+
+
+@pytest.mark.parametrize(("text", "ids"), [
+    ("ZJU", ["inst_zju"]), ("潤苗", ["fund_runmiao"]), ("润苗", ["fund_runmiao"]),
+    ("DEEP robotics", ["co_deeprobotics"]),
+    ("", []), ("   ", []), ("atlantis", []),
+])
+def test_search_cases(mini_atlas, text, ids):
+    assert search(mini_atlas, text)["id"].tolist() == ids
+
+
+def test_search_limit(mini_atlas):
+    assert len(search(mini_atlas, "a", limit=3)) == 3
