@@ -107,51 +107,55 @@ EXPECTED_ALIASES = [
 ]
 
 # id, attribute, value, unit, as_of, qualifier, source
+YI = "亿元 (CNY 100 million)"
+S004_NOW = "2025-01/2025-02"  # "as of now" in s004 (written January-February 2025)
+S001_NOW = "2026-01/2026-02"  # likewise for s000 and s001
+
 EXPECTED_FACTS = [
-    ("inst_westlake_univ", "spinoff_projects", 46, "个", "2025-01/2025-02", None, "s004"),
-    ("inst_westlake_univ", "spinoff_external_financing", 25, "亿元", "2025-01/2025-02", "about", "s004"),
-    ("inst_westlake_univ", "spinoff_valuation", 200, "亿元", "2025-01/2025-02", "more than", "s004"),
-    ("inst_zju", "incubated_companies", 300, "家", "2025-01/2025-02", "more than", "s004"),
-    ("inst_zju", "industry_parks_built", 5, "个", "2025-01/2025-02", None, "s004"),
-    ("inst_zju", "incubated_total_valuation", 1000, "亿元", "2025-01/2025-02", "more than", "s004"),
-    ("inst_bgi_hangzhou", "sequencing_data_per_year", 15, "P/年", "2025-01/2025-02", None, "s004"),
-    ("inst_bgi_hangzhou", "consortium_members", 50, "家", "2025-01/2025-02", "about", "s004"),
+    ("inst_westlake_univ", "spinoff_projects", 46, "个 (count)", S004_NOW, None, "s004"),
+    ("inst_westlake_univ", "spinoff_external_financing", 25, YI, S004_NOW, "about", "s004"),
+    ("inst_westlake_univ", "spinoff_valuation", 200, YI, S004_NOW, "more than", "s004"),
+    ("inst_zju", "incubated_companies", 300, "家 (count)", S004_NOW, "more than", "s004"),
+    ("inst_zju", "industry_parks_built", 5, "个 (count)", S004_NOW, None, "s004"),
+    ("inst_zju", "incubated_total_valuation", 1000, YI, S004_NOW, "more than", "s004"),
+    ("inst_bgi_hangzhou", "sequencing_data_per_year", 15, "P/年 (petabytes per year)", S004_NOW, None, "s004"),
+    ("inst_bgi_hangzhou", "consortium_members", 50, "家 (count)", S004_NOW, "about", "s004"),
     ("inst_bgi_hangzhou", "genos_release", "Genos", "", "2025-10", None, "s003"),
     ("inst_zhejiang_lab", "genos_release", "Genos", "", "2025-10", None, "s003"),
-    ("inst_gongshu_five_platforms", "platform_count", 5, "个", "2026-01/2026-02", None, "s001"),
-    ("inst_gongshu_five_platforms", "rd_investment", 1.3, "亿元", "2025", None, "s001"),
-    ("inst_gongshu_five_platforms", "companies_attracted", 100, "家", "2025", "at least", "s001"),
+    ("inst_gongshu_five_platforms", "platform_count", 5, "个 (count)", S001_NOW, None, "s001"),
+    ("inst_gongshu_five_platforms", "rd_investment", 1.3, YI, "2025", None, "s001"),
+    ("inst_gongshu_five_platforms", "companies_attracted", 100, "家 (count)", "2025", "at least", "s001"),
     ("inst_chief", "first_centrifuge_started", "CHIEF1300", "", "2025", None, "s002"),
-    ("inst_national_lab_xihu", "national_labs_in_province", 1, "家", "2026-01/2026-02", None, "s000"),
+    ("inst_national_lab_xihu", "national_labs_in_province", 1, "家 (count)", S001_NOW, None, "s000"),
     ("co_deepseek", "model_release_v3", "DeepSeek-V3", "", "2024-12", None, "s001"),
     ("co_deepseek", "nature_cover_r1", "DeepSeek-R1推理模型论文", "", "2025-09-17", None, "s002"),
     ("co_rokid", "nature_cover", "Rokid Glasses", "", "2025-12-11", None, "s002"),
-    ("co_deep_robotics", "hoh_xil_test_altitude", 4800, "米", "2026-01/2026-02", None, "s000"),
-    ("co_deep_principle", "funding_rounds", 3, "轮", "2025-12", None, "s002"),
-    ("co_alibaba_cloud", "key_model", "通义万相", "", "2026-01/2026-02", None, "s000"),
-    ("co_alibaba_group", "developer_club_area", 2800, "平方米", "2026-01/2026-03", None, "s003"),
-    ("co_element_drive", "material", "PiX（新型化学结构生物降解材料）", "", "2025-01/2025-02", None, "s004"),
-    ("co_element_drive", "mulch_film_area_aksu", 1, "万亩", "2025-03/2025-05", "target", "s004"),
-    ("co_kecong", "navigation_accuracy_pm", 2, "毫米", "2025-01/2025-02", None, "s004"),
-    ("co_kecong", "angle_accuracy_pm", 0.5, "度", "2025-01/2025-02", None, "s004"),
-    ("co_kecong", "expected_monthly_shipments", 1000, "台", "2025-01/2025-02", "target", "s004"),
-    ("co_kecong", "manufacturing_centre_area", 1300, "平方米", "2025-01/2025-02", None, "s004"),
-    ("co_kecong", "rent_free_period", 3, "年", "2025-01/2025-02", None, "s004"),
-    ("co_westlake_xinchen", "ai_counsellor_years", 4, "年", "2025-01/2025-02", None, "s004"),
-    ("co_westlake_sunshine", "work_permit_turnaround", 24, "小时", "2025-01/2025-02", "at most", "s004"),
+    ("co_deep_robotics", "hoh_xil_test_altitude", 4800, "米 (m)", S001_NOW, None, "s000"),
+    ("co_deep_principle", "funding_rounds", 3, "轮 (rounds)", "2025-12", None, "s002"),
+    ("co_alibaba_cloud", "key_model", "通义万相", "", S001_NOW, None, "s000"),
+    ("co_alibaba_group", "developer_club_area", 2800, "平方米 (m²)", "2026-01/2026-03", None, "s003"),
+    ("co_element_drive", "material", "PiX（新型化学结构生物降解材料）", "", S004_NOW, None, "s004"),
+    ("co_element_drive", "mulch_film_area_aksu", 1, "万亩 (10,000 mu)", "2025-03/2025-05", "target", "s004"),
+    ("co_kecong", "navigation_accuracy_pm", 2, "毫米 (mm)", S004_NOW, None, "s004"),
+    ("co_kecong", "angle_accuracy_pm", 0.5, "度 (degrees)", S004_NOW, None, "s004"),
+    ("co_kecong", "expected_monthly_shipments", 1000, "台 (units)", S004_NOW, "target", "s004"),
+    ("co_kecong", "manufacturing_centre_area", 1300, "平方米 (m²)", S004_NOW, None, "s004"),
+    ("co_kecong", "rent_free_period", 3, "年 (years)", S004_NOW, None, "s004"),
+    ("co_westlake_xinchen", "ai_counsellor_years", 4, "年 (years)", S004_NOW, None, "s004"),
+    ("co_westlake_sunshine", "work_permit_turnaround", 24, "小时 (hours)", S004_NOW, "at most", "s004"),
     ("co_youngsun", "first_unit_certification", "获认定", "", "2024", None, "s004"),
     ("co_xintisu", "first_unit_certification", "获认定", "", "2024", None, "s004"),
     ("co_runda_medical", "hanggang_cloud_partnership", "智慧医疗算力基础设施协同创新", "", "2025-07", None, "s001"),
     ("co_hanggang_cloud_dc", "runda_partnership", "智慧医疗算力基础设施协同创新", "", "2025-07", None, "s001"),
     ("co_faceunity", "moved_in", "正式入驻", "", "2025-08", None, "s001"),
-    ("co_taixi", "years_in_gongshu", 5, "年", "2025", None, "s001"),
-    ("co_kuntai_maglev", "chairman_ceo", "张寅", "", "2026-01/2026-02", None, "s001"),
+    ("co_taixi", "years_in_gongshu", 5, "年 (years)", "2025", None, "s001"),
+    ("co_kuntai_maglev", "chairman_ceo", "张寅", "", S001_NOW, None, "s001"),
     ("fund_hanggang_qizhen", "established", "正式成立", "", "2025-09", None, "s001"),
-    ("fund_runmiao", "first_phase_size", 20, "亿元", "2025-12", None, "s002"),
-    ("fund_runmiao", "max_investment_per_company", 500, "万元", "2025-12", "at most", "s002"),
+    ("fund_runmiao", "first_phase_size", 20, YI, "2025-12", None, "s002"),
+    ("fund_runmiao", "max_investment_per_company", 500, "万元 (CNY 10,000)", "2025-12", "at most", "s002"),
     ("fund_runmiao", "max_stake", 20, "%", "2025-12", "at most", "s002"),
-    ("fund_runmiao", "target_company_age", 5, "年", "2025-12", "at most", "s002"),
-    ("fund_zijingang_industry", "fund_size", 10, "亿元", "2025-01/2025-02", None, "s004"),
+    ("fund_runmiao", "target_company_age", 5, "年 (years)", "2025-12", "at most", "s002"),
+    ("fund_zijingang_industry", "fund_size", 10, YI, S004_NOW, None, "s004"),
 ]
 
 
@@ -262,3 +266,51 @@ def test_landmark_children_lie_inside_their_parent_park():
         if props["location_basis"] == "landmark" and props["parent"] in parents:
             geom = shape(parents[props["parent"]]["geometry"])
             assert geom.buffer(0.003).contains(Point(f["geometry"]["coordinates"])), fid
+
+
+def _districts():
+    path = DATA / "districts.geojson"
+    if not path.exists():
+        pytest.skip("districts.geojson not built yet")
+    return {f["properties"]["adcode"]: shape(f["geometry"]) for f in _features("districts.geojson").values()}
+
+
+def _metres(geom):
+    """Project WGS84 geometry to UTM 50N (metres), good enough for Hangzhou-scale distances."""
+    import numpy as np
+    import shapely
+    from pyproj import Transformer
+
+    to_utm = Transformer.from_crs("EPSG:4326", "EPSG:32650", always_xy=True)
+    return shapely.transform(geom, lambda xy: np.column_stack(to_utm.transform(xy[:, 0], xy[:, 1])))
+
+
+@pytest.mark.parametrize("fid", sorted(fid for fid, f in ORGS.items() if f["properties"]["adcode"] != "330100"))
+def test_point_agrees_with_its_district(fid):
+    """Own placements (landmark, district_only) lie inside their district; inherited ones at least within
+    their stated precision of it."""
+    districts = _districts()
+    props = ORGS[fid]["properties"]
+    point = Point(ORGS[fid]["geometry"]["coordinates"])
+    district = districts[props["adcode"]]
+    if props["location_basis"] in ("landmark", "district_only"):
+        assert district.contains(point), f"{fid} lies outside district {props['adcode']}"
+    else:
+        gap_m = _metres(district).distance(_metres(point))
+        assert gap_m <= props["location_precision_m"], f"{fid}: {gap_m:.0f} m from district {props['adcode']}"
+
+
+def test_city_only_points_are_in_the_city_and_cover_it():
+    path = DATA / "city.geojson"
+    if not path.exists():
+        pytest.skip("city.geojson not built yet")
+    city = shape(next(iter(_features("city.geojson").values()))["geometry"])
+    rows = [f for f in ORGS.values() if f["properties"]["location_basis"] == "city_only"]
+    assert rows
+    for f in rows:
+        point = Point(f["geometry"]["coordinates"])
+        assert city.contains(point)
+        # the stated precision must reach the farthest corner of the city's bounding box
+        minx, miny, maxx, maxy = city.bounds
+        far = max(_metres(point).distance(_metres(Point(x, y))) for x in (minx, maxx) for y in (miny, maxy))
+        assert f["properties"]["location_precision_m"] >= 0.8 * far
