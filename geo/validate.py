@@ -24,7 +24,8 @@ import shapely
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
-from geo.io import SOURCES_FILE
+from geo.errors import LayerError
+from geo.io import SOURCES_FILE, read_sources
 from geo.schema import (
     ADCODE_PATTERN,
     CITY_ADCODE,
@@ -75,15 +76,16 @@ class _Feature:
         return fid if isinstance(fid, str) and fid.strip() else f"features[{self.index}]"
 
 
+_JSON_NAMES = {dict: "object", list: "list", str: "string", bool: "boolean", int: "integer", float: "number",
+               type(None): "null"}
+
+
 def _type_names(types: tuple[type, ...]) -> str:
-    return " or ".join("null" if t is type(None) else {"str": "string", "list": "list", "int": "integer",
-                                                         "float": "number"}.get(t.__name__, t.__name__)
-                       for t in types)
+    return " or ".join(_JSON_NAMES.get(t, t.__name__) for t in types)
 
 
 def _json_type(value) -> str:
-    return {dict: "object", list: "list", str: "string", bool: "boolean", int: "integer", float: "number",
-            type(None): "null"}.get(type(value), type(value).__name__)
+    return _JSON_NAMES.get(type(value), type(value).__name__)
 
 
 def _is_number(value) -> bool:
@@ -103,7 +105,6 @@ class _Validator:
     def path(self, name: str) -> str:
         return str(self.dir / name)
 
-    # ------------------------------------------------------------------------------------------- reading
     def load_json(self, name: str):
         file = self.path(name)
         try:
@@ -121,22 +122,12 @@ class _Validator:
         if not (self.dir / SOURCES_FILE).is_file():
             self.add(file, None, "sources.json is missing; fact sources cannot be checked")
             return None
-        data = self.load_json(SOURCES_FILE)
-        if data is None:
+        try:
+            return set(read_sources(self.dir / SOURCES_FILE))
+        except LayerError as err:  # reported like every other problem; fact sources are then not checked
+            reason = str(err).removeprefix(f"{err.path}: ").removeprefix(f"{err.feature_id}: ")
+            self.add(file, err.feature_id, reason)
             return None
-        if not isinstance(data, list):
-            self.add(file, None, f"must be a JSON list of source objects, got {_json_type(data)}")
-            return None
-        ids: set[str] = set()
-        for i, item in enumerate(data):
-            sid = item.get("id") if isinstance(item, dict) else None
-            if not isinstance(sid, str) or not sid:
-                self.add(file, f"[{i}]", "source has no string 'id'")
-            elif sid in ids:
-                self.add(file, sid, "duplicate source id")
-            else:
-                ids.add(sid)
-        return ids
 
     def read_layer(self, layer: str, name: str) -> None:
         file = self.path(name)
@@ -163,21 +154,15 @@ class _Validator:
                 self.add(file, f"features[{i}]", "feature has no 'properties' object")
                 props = {}
             item = _Feature(file, layer, i, props, None)
-            item.geometry = self.parse_geometry(item, feat.get("geometry", None), "geometry" in feat)
             self.features.append(item)
+            if feat.get("geometry") is None:
+                self.add(file, item.label, "geometry is null" if "geometry" in feat else "geometry is missing")
+                continue
+            try:
+                item.geometry = shape(feat["geometry"])
+            except (ValueError, TypeError, AttributeError, KeyError, IndexError, shapely.errors.GEOSException) as err:
+                self.add(file, item.label, f"geometry cannot be parsed: {err}")
 
-    def parse_geometry(self, f: _Feature, geom, present: bool):
-        if geom is None:
-            self.add(f.file, f.label, "geometry is missing" if not present else "geometry is null")
-            return None
-        try:
-            parsed = shape(geom)
-        except (ValueError, TypeError, AttributeError, KeyError, IndexError, shapely.errors.GEOSException) as err:
-            self.add(f.file, f.label, f"geometry cannot be parsed: {err}")
-            return None
-        return parsed
-
-    # ------------------------------------------------------------------------------------------- checks
     def check_properties(self, f: _Feature, districts: set[str] | None, sources: set[str] | None) -> None:
         p, add = f.props, (lambda reason: self.add(f.file, f.label, reason))
         for prop, types in REQUIRED_PROPERTIES.items():
@@ -324,14 +309,13 @@ class _Validator:
         return by_id
 
     def check_parent_cycle(self, f: _Feature, by_id: dict[str, _Feature]) -> None:
-        seen = [f.props["id"]]
-        current = by_id[f.props["parent"]]
-        while isinstance(current.props.get("parent"), str) and current.props["parent"] in by_id:
-            if current.props["id"] in seen:
-                self.add(f.file, f.label, f"parent chain loops: {' -> '.join([*seen, current.props['id']])}")
-                return
+        seen, current = [f.props["id"]], by_id[f.props["parent"]]
+        while current.props["id"] not in seen and isinstance(current.props.get("parent"), str) \
+                and current.props["parent"] in by_id:
             seen.append(current.props["id"])
             current = by_id[current.props["parent"]]
+        if current.props["id"] in seen:
+            self.add(f.file, f.label, f"parent chain loops: {' -> '.join([*seen, current.props['id']])}")
 
     def check_containment(self, by_id: dict[str, _Feature]) -> None:
         for f in self.features:
@@ -352,9 +336,7 @@ class _Validator:
 
     def check_within(self, child: _Feature, parent: _Feature, tolerance, severity: str, what: str) -> None:
         cg, pg = child.geometry, parent.geometry
-        if not (child.geometry_ok and parent.geometry_ok):
-            return
-        if pg.geom_type not in ("Polygon", "MultiPolygon"):
+        if not (child.geometry_ok and parent.geometry_ok) or pg.geom_type not in ("Polygon", "MultiPolygon"):
             return
         point = cg if cg.geom_type == "Point" else cg.representative_point()
         tolerance = tolerance if _is_number(tolerance) and tolerance > 0 else 0
@@ -386,9 +368,6 @@ class _Validator:
         # stable: per file in layer order, keeping discovery order inside a file
         return sorted(self.problems, key=lambda p: order.get(Path(p.file).name, -1))
 
-    def summary(self) -> tuple[int, int]:
-        return len(self.features), self.layers_read
-
 
 def validate_dir(path: str | Path = "data") -> list[Problem]:
     """Every problem (errors and warnings) found in the data directory ``path``."""
@@ -406,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         print(problem)
     errors = [p for p in problems if p.severity == "error"]
     warnings = len(problems) - len(errors)
-    n_features, n_layers = validator.summary()
+    n_features, n_layers = len(validator.features), validator.layers_read
     note = f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else ""
     if errors:
         files = len({p.file for p in errors})
