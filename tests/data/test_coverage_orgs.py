@@ -108,8 +108,8 @@ EXPECTED_ALIASES = [
 
 # id, attribute, value, unit, as_of, qualifier, source
 YI = "亿元 (CNY 100 million)"
-S004_NOW = "2025-01/2025-02"  # "as of now" in s004 (written January-February 2025)
-S001_NOW = "2026-01/2026-02"  # likewise for s000 and s001
+S004_NOW = "2025-01"  # "so far" figures take the article's publication month (data/README.md)
+S001_NOW = "2026-01"  # likewise for s000, s001 and s003
 
 EXPECTED_FACTS = [
     ("inst_westlake_univ", "spinoff_projects", 46, "个 (count)", S004_NOW, None, "s004"),
@@ -133,7 +133,7 @@ EXPECTED_FACTS = [
     ("co_deep_robotics", "hoh_xil_test_altitude", 4800, "米 (m)", S001_NOW, None, "s000"),
     ("co_deep_principle", "funding_rounds", 3, "轮 (rounds)", "2025-12", None, "s002"),
     ("co_alibaba_cloud", "key_model", "通义万相", "", S001_NOW, None, "s000"),
-    ("co_alibaba_group", "developer_club_area", 2800, "平方米 (m²)", "2026-01/2026-03", None, "s003"),
+    ("co_alibaba_group", "developer_club_area", 2800, "平方米 (m²)", S001_NOW, None, "s003"),
     ("co_element_drive", "material", "PiX（新型化学结构生物降解材料）", "", S004_NOW, None, "s004"),
     ("co_element_drive", "mulch_film_area_aksu", 1, "万亩 (10,000 mu)", "2025-03/2025-05", "target", "s004"),
     ("co_kecong", "navigation_accuracy_pm", 2, "毫米 (mm)", S004_NOW, None, "s004"),
