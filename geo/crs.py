@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import geopandas as gpd
 import numpy as np
 import shapely
 
@@ -182,14 +183,18 @@ def get_transform(src: str, dst: str) -> Transform:
 
 
 def transform_geometry(geom, src: str, dst: str):
-    """Convert a shapely geometry (or array of geometries) between systems, keeping geometry types.
+    """Convert a shapely geometry, an array of geometries or a GeoSeries between systems, keeping geometry types.
 
-    Empty geometries and None stay as they are; Z values are dropped (the atlas is 2-D).
+    Arrays come back as numpy object arrays; a GeoSeries comes back as a GeoSeries with the same index, name
+    and CRS metadata. Empty geometries and None stay as they are; Z values are dropped (the atlas is 2-D).
     """
     func = get_transform(src, dst)
     if src == dst:
         return geom
-    return shapely.transform(geom, func, interleaved=False)
+    out = shapely.transform(geom, func, interleaved=False)
+    if isinstance(geom, gpd.GeoSeries):
+        return gpd.GeoSeries(out, index=geom.index, crs=geom.crs, name=geom.name)
+    return out
 
 
 def to_system(gdf, dst: str):

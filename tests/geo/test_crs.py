@@ -242,6 +242,15 @@ def test_transform_geometry_array_with_empty_and_none():
     assert out[3].is_empty and out[3].geom_type == "LineString"
 
 
+def test_transform_geometry_geoseries_keeps_index_and_crs():
+    series = gpd.GeoSeries([Point(120.15, 30.25), None, POLY_WITH_HOLE], index=[7, 3, 9], crs="EPSG:4326", name="g")
+    out = crs.transform_geometry(series, "wgs84", "gcj02")
+    assert isinstance(out, gpd.GeoSeries)
+    assert list(out.index) == [7, 3, 9] and out.crs == series.crs and out.name == "g"
+    assert out.iloc[1] is None and out.iloc[2].geom_type == "Polygon"
+    assert out.loc[7].x == pytest.approx(float(crs.wgs84_to_gcj02(120.15, 30.25)[0]), abs=1e-12)
+
+
 def test_transform_geometry_round_trip_polygon():
     back = crs.transform_geometry(crs.transform_geometry(POLY_WITH_HOLE, "wgs84", "bd09"), "bd09", "wgs84")
     assert shapely.equals_exact(back, POLY_WITH_HOLE, tolerance=1e-9)
