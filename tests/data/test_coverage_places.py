@@ -193,3 +193,12 @@ def test_district_and_city_files_are_up_to_date_with_the_attributes():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.apply_all(REAL_DATA_DIR, write=False) == [], "run: .venv/bin/python data/apply_attributes.py"
+
+
+@pytest.mark.parametrize("layer", ["parks", "plans"])
+def test_polygons_follow_the_rfc7946_winding_rule(layers, layer):
+    for fid, row in layers[layer].iterrows():
+        geom = row.geometry
+        if geom.geom_type == "Polygon":
+            assert geom.exterior.is_ccw, f"{fid}: exterior ring must be counter-clockwise"
+            assert not any(ring.is_ccw for ring in geom.interiors), f"{fid}: holes must be clockwise"
