@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -254,6 +255,50 @@ def page(context, dialogs):
     return p
 
 
+# --------------------------------------------------------------------------- the app's hooks (docs/UI_HOOKS.md)
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """What the browser tests rely on in the app; one place to change if the app's hooks change."""
+
+    basemap_param: str = "basemap"
+    no_tiles: str = "none"
+    amap: str = "amap_road"
+    osm: str = "osm"
+    select_param: str = "sel"
+    layers_param: str = "layers"
+    tags_param: str = "tags"
+    lang_param: str = "lang"
+    feature_prefix: str = "atlas-f-"
+    layer_prefix: str = "atlas-layer-"
+    selected_prefix: str = "atlas-sel-"
+    default_layers: tuple[str, ...] = ("districts", "plans", "parks", "institutions", "companies")
+
+    def feature(self, feature_id: str) -> str:
+        """CSS selector of one drawn feature."""
+        return f".{self.feature_prefix}{feature_id}"
+
+    def layer(self, layer: str) -> str:
+        """CSS selector of every drawn feature of one layer."""
+        return f".{self.layer_prefix}{layer}"
+
+    def selected(self, feature_id: str) -> str:
+        return f".{self.selected_prefix}{feature_id}"
+
+    @property
+    def any_feature(self) -> str:
+        return f"[class*='{self.feature_prefix}']"
+
+
+HOOKS = Hooks()
+
+
+@pytest.fixture(scope="session")
+def hooks() -> Hooks:
+    return HOOKS
+
+
 # --------------------------------------------------------------------------- app helpers
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -310,6 +355,86 @@ class AppPage:
         except PlaywrightTimeout:
             got = frame.evaluate("(sel) => document.querySelectorAll(sel).length", selector)
             raise AssertionError(f"expected {n} map elements matching {selector!r}, found {got}") from None
+
+    def wait_for_selected(self, feature_id: str, timeout_ms: int = 30_000) -> None:
+        """Wait until the map outlines ``feature_id`` as the selection and the script is idle."""
+        self.map_frame().wait_for_selector(HOOKS.selected(feature_id), state="attached", timeout=timeout_ms)
+        self.wait_idle()
+
+    # ---- widgets (labels in docs/UI_HOOKS.md; the interface language is Chinese by default)
+
+    @property
+    def sidebar(self):
+        return self.page.locator('[data-testid="stSidebar"]')
+
+    def layer_toggle(self, layer: str):
+        """The sidebar toggle of one layer (its label starts with the layer's Chinese name)."""
+        from geo.schema import LAYERS
+
+        return self.sidebar.locator('[data-testid="stCheckbox"]').filter(has_text=LAYERS[layer][1]).first
+
+    def set_layer(self, layer: str, on: bool) -> None:
+        """Switch a layer on or off through its toggle and wait for the rerun."""
+        toggle = self.layer_toggle(layer)
+        box = toggle.locator("input")
+        if box.is_checked() != on:
+            toggle.locator("label").first.click()
+            self.page.wait_for_function(
+                "([el, on]) => el.checked === on", arg=[box.element_handle(), on], timeout=10_000
+            )
+        self.wait_idle()
+
+    def choose(self, label: str, option: str) -> None:
+        """Pick ``option`` in the selectbox labelled ``label``."""
+        select = self.page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+        select.locator('[data-baseweb="select"]').click()
+        self.page.get_by_role("option", name=option, exact=True).click()
+        self.wait_idle()
+
+    def search(self, text: str, pick: str) -> None:
+        """Type ``text`` into the search box, then click the result button that starts with ``pick``."""
+        box = self.sidebar.locator('[data-testid="stTextInput"] input').first
+        box.fill(text)
+        box.press("Enter")
+        self.wait_idle()
+        button = self.sidebar.locator('[data-testid="stButton"] button').filter(
+            has_text=re.compile("^" + re.escape(pick) + r"\s*·")
+        ).first
+        button.click()
+        self.wait_idle()
+
+    def main_text(self) -> str:
+        """Visible text of the page outside the sidebar (the map iframe excluded)."""
+        return self.page.locator('[data-testid="stMain"]').inner_text()
+
+    def selected_panel_text(self) -> str:
+        """Text of the side panel (details of the selected feature, or the overview when none is selected)."""
+        return self.page.locator(".st-key-side_panel").inner_text()
+
+    # ---- the Leaflet map
+
+    def feature_latlngs(self, feature_id: str) -> list[list[float]]:
+        """[lat, lng] of every drawn point layer (marker) of ``feature_id`` that Leaflet holds right now."""
+        return self.map_frame().evaluate(
+            """(fid) => {
+                const out = [];
+                window.map.eachLayer(l => {
+                    const cls = (l.options && l.options.className) || '';
+                    if (l.feature && l.feature.properties && l.feature.properties.id === fid
+                        && cls.split(/\\s+/).includes('atlas-f-' + fid) && typeof l.getLatLng === 'function') {
+                        const ll = l.getLatLng(); out.push([ll.lat, ll.lng]);
+                    }
+                });
+                return out;
+            }""",
+            feature_id,
+        )
+
+    def view(self) -> dict[str, float]:
+        """The map's center and zoom."""
+        return self.map_frame().evaluate(
+            "() => { const c = window.map.getCenter(); return {lat: c.lat, lng: c.lng, zoom: window.map.getZoom()}; }"
+        )
 
     def eval_everywhere(self, expression: str) -> dict[str, object]:
         """Evaluate ``expression`` in the page and in every frame: {frame url: value}."""
