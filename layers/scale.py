@@ -1,0 +1,257 @@
+"""Rendering by size: styled markers for small point layers, one canvas layer for large ones.
+
+``make bench`` measured (README, "Performance") that one SVG circle marker per feature is fine for a few
+hundred points and stops panning smoothly in the low thousands, while a canvas that stamps every point into one
+bitmap pans 100k points in a few milliseconds. So a point layer with more than :data:`CANVAS_THRESHOLD`
+features is drawn by :class:`CanvasPoints` (plain Leaflet, no plugin, nothing to vendor), which sends only
+what the map needs: coordinates at 6 decimals (integers of 1e-6 degree, sorted by longitude and
+delta-encoded) and a style index per point. Names, ids and every other property stay on the server; a click
+reports the point's index through streamlit-folium (``last_active_drawing``) and :func:`clicked_feature_id`
+turns it back into the feature id, so details are fetched on demand (the side panel).
+
+The serialised payload is cached by (content key, layer, filter key, system); without a key the frame's
+content is hashed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+from branca.element import MacroElement
+from folium.template import Template
+
+from geo.crs import to_system
+from layers.styles import colour
+
+# Point layers with more features than this are drawn on a canvas (see the module docstring and README).
+CANVAS_THRESHOLD = 1000
+APPROX_BASES = ("district_only", "city_only", "schematic")
+_SCALE = 1_000_000  # 6 decimals
+_CACHE_SIZE = 16
+_cache: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+
+
+def rendering_for(n: int, geom_types: set[str] | frozenset[str] = frozenset({"Point"}),
+                  threshold: int = CANVAS_THRESHOLD) -> str:
+    """"markers" (one styled vector marker per feature) or "canvas" (:class:`CanvasPoints`).
+
+    Only layers made of points only go to the canvas: polygons and lines are few and stay vector.
+    """
+    if n < 0:
+        raise ValueError(f"feature count must be >= 0, got {n}")
+    if threshold < 0:
+        raise ValueError(f"threshold must be >= 0, got {threshold}")
+    return "canvas" if n > threshold and set(geom_types) == {"Point"} else "markers"
+
+
+def layer_rendering(gdf: gpd.GeoDataFrame, threshold: int = CANVAS_THRESHOLD) -> str:
+    """:func:`rendering_for` of a GeoDataFrame (its size and geometry types)."""
+    types = set(gdf.geometry.geom_type.dropna().unique()) if len(gdf) else {"Point"}
+    return rendering_for(len(gdf), types, threshold)
+
+
+def _content_key(gdf: gpd.GeoDataFrame) -> str:
+    """sha256 of the ids, kinds, location bases and coordinates (what the payload depends on)."""
+    digest = hashlib.sha256()
+    for col in ("id", "kind", "location_basis"):
+        if col in gdf.columns:
+            digest.update("\0".join(map(str, gdf[col].tolist())).encode())
+    digest.update(np.ascontiguousarray(shapely.get_coordinates(gdf.geometry.values)).tobytes())
+    return digest.hexdigest()
+
+
+def encode_points(gdf: gpd.GeoDataFrame, layer: str) -> dict[str, Any]:
+    """The canvas payload of a point layer (WGS84 lon/lat, or already converted to the tiles' system).
+
+    ``x0``/``y0``: minimum longitude/latitude in 1e-6 degree; ``dx``: deltas of the longitudes in that order;
+    ``y``: latitudes minus ``y0``; ``s``: index into ``styles`` (fill colour, approximate or not). Points are
+    sorted by longitude (stable), so index ``i`` is row ``order[i]`` of the frame (see :func:`payload_order`).
+    """
+    if len(gdf) and not (gdf.geometry.geom_type == "Point").all():
+        raise ValueError(f"layer {layer!r}: the canvas draws points only")
+    xy = shapely.get_coordinates(gdf.geometry.values)
+    qx, qy = np.rint(xy[:, 0] * _SCALE).astype(np.int64), np.rint(xy[:, 1] * _SCALE).astype(np.int64)
+    order = np.argsort(qx, kind="stable")
+    qx, qy = qx[order], qy[order]
+    kinds = gdf["kind"].astype(str).to_numpy()[order] if "kind" in gdf.columns else np.full(len(gdf), "")
+    approx = (gdf["location_basis"].isin(APPROX_BASES).to_numpy()[order] if "location_basis" in gdf.columns
+              else np.zeros(len(gdf), dtype=bool))
+    keys = np.char.add(kinds.astype(str), np.where(approx, "|1", "|0")) if len(gdf) else np.array([], dtype=str)
+    uniq, style_idx = np.unique(keys, return_inverse=True)
+    styles = [{"fill": colour(layer, k.rsplit("|", 1)[0]), "approx": k.endswith("|1")} for k in uniq.tolist()]
+    x0 = int(qx[0]) if len(qx) else 0
+    y0 = int(qy.min()) if len(qy) else 0
+    return {
+        "layer": layer, "n": int(len(gdf)), "x0": x0, "y0": y0, "scale": _SCALE,
+        "dx": np.diff(qx, prepend=x0).tolist(), "y": (qy - y0).tolist(),
+        "s": style_idx.astype(int).tolist(), "styles": styles,
+    }
+
+
+def payload_order(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Row positions of ``gdf`` in payload order (payload index i -> row ``payload_order(gdf)[i]``)."""
+    xy = shapely.get_coordinates(gdf.geometry.values)
+    return np.argsort(np.rint(xy[:, 0] * _SCALE).astype(np.int64), kind="stable")
+
+
+def cached_payload(gdf: gpd.GeoDataFrame, layer: str, *, cache_key: Hashable | None = None,
+                   system: str = "wgs84") -> str:
+    """The JSON text of :func:`encode_points` for ``gdf`` in ``system``, cached.
+
+    ``cache_key`` should identify the content and the filters (e.g. ``(atlas.hash, view.filter_key)``);
+    without one the frame's content is hashed (a few ms for 100k points).
+    """
+    key = (layer, system, cache_key if cache_key is not None else _content_key(gdf))
+    hit = _cache.get(key)
+    if hit is not None:
+        _cache.move_to_end(key)
+        return hit["json"]
+    frame = to_system(gdf, system) if system != "wgs84" and len(gdf) else gdf
+    text = json.dumps(encode_points(frame, layer), separators=(",", ":"))
+    _cache[key] = {"json": text}
+    while len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return text
+
+
+def clear_cache() -> None:
+    _cache.clear()
+
+
+def clicked_feature_id(frames: Mapping[str, gpd.GeoDataFrame], clicked: Mapping[str, Any] | None) -> str | None:
+    """The feature id behind streamlit-folium's ``last_active_drawing`` when it came from a canvas layer.
+
+    ``frames`` are the layers exactly as they were drawn ({layer: GeoDataFrame}). Returns None for anything
+    that is not a canvas point (a vector feature carries its own ``id`` in its properties).
+    """
+    props = (clicked or {}).get("properties") or {}
+    layer, index = props.get("atlas_canvas_layer"), props.get("atlas_index")
+    if not isinstance(layer, str) or not isinstance(index, int) or layer not in frames:
+        return None
+    gdf = frames[layer]
+    if not 0 <= index < len(gdf):
+        return None
+    return str(gdf["id"].iloc[int(payload_order(gdf)[index])])
+
+
+class CanvasPoints(MacroElement):
+    """A Leaflet layer that stamps all points of a layer into one canvas, redrawn after each move/zoom."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.js }}
+        var {{ this.get_name() }} = L.atlasCanvasPoints({{ this.payload }}, {{ this.options|tojson }});
+        {{ this._parent.get_name() }}.addLayer({{ this.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, payload_json: str, *, radius: int = 4):
+        super().__init__()
+        self._name = "CanvasPoints"
+        self.payload = payload_json
+        self.options = {"radius": int(radius)}
+        self.js = CANVAS_JS
+
+
+def canvas_group(gdf: gpd.GeoDataFrame, layer: str, *, name: str, cache_key: Hashable | None = None,
+                 system: str = "wgs84", radius: int | None = None) -> folium.FeatureGroup:
+    """A FeatureGroup holding one :class:`CanvasPoints` for ``gdf`` (for ``feature_group_to_add``)."""
+    group = folium.FeatureGroup(name=name, control=False)
+    if len(gdf):
+        r = radius if radius is not None else (4 if len(gdf) <= 10_000 else 3)
+        CanvasPoints(cached_payload(gdf, layer, cache_key=cache_key, system=system), radius=r).add_to(group)
+    return group
+
+
+# The layer's code (about 4 KB), defined once per page (guarded). It travels inside the layer's own script:
+# streamlit-folium evaluates dynamic feature groups without the map's header, whose inline scripts never run.
+CANVAS_JS = """
+(function () {
+  if (window.L === undefined || L.AtlasCanvasPoints) { return; }
+  function rgb(hex) { var v = parseInt(hex.slice(1), 16); return [(v >> 16) & 255, (v >> 8) & 255, v & 255]; }
+  function disc(r) { var o = []; for (var dy = -r; dy <= r; dy++) { for (var dx = -r; dx <= r; dx++) {
+      var d = dx * dx + dy * dy; if (d <= r * r + r) { o.push([dx, dy, d >= (r - 1) * (r - 1) + (r - 1)]); } } }
+    return o; }
+  L.AtlasCanvasPoints = L.Layer.extend({
+    initialize: function (p, options) {
+      L.setOptions(this, options);
+      var n = p.n, mx = new Float64Array(n), my = new Float64Array(n), lon = new Float64Array(n),
+          lat = new Float64Array(n), x = p.x0, s = p.scale;
+      for (var i = 0; i < n; i++) {
+        x += p.dx[i]; lon[i] = x / s; lat[i] = (p.y[i] + p.y0) / s;
+        var sin = Math.sin(lat[i] * Math.PI / 180);
+        mx[i] = 256 * (lon[i] + 180) / 360;
+        my[i] = 256 * (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI));
+      }
+      this._p = p; this._n = n; this._mx = mx; this._my = my; this._lon = lon; this._lat = lat;
+      this._style = new Uint8Array(p.s);
+      this._colours = p.styles.map(function (st) { var c = rgb(st.fill);
+        return {fill: c, ring: st.approx ? c : [255, 255, 255], alpha: st.approx ? 140 : 230}; });
+    },
+    onAdd: function (map) {
+      this._canvas = L.DomUtil.create("canvas", "atlas-canvas-points leaflet-zoom-hide");
+      this._canvas.style.pointerEvents = "none";
+      map.getPanes().overlayPane.appendChild(this._canvas);
+      map.on("moveend resize viewreset", this._redraw, this);
+      map.on("click", this._click, this);
+      this._redraw();
+    },
+    onRemove: function (map) {
+      map.off("moveend resize viewreset", this._redraw, this);
+      map.off("click", this._click, this);
+      L.DomUtil.remove(this._canvas);
+    },
+    _redraw: function () {
+      var map = this._map; if (!map) { return; }
+      var size = map.getSize(), w = size.x, h = size.y, c = this._canvas;
+      var tl = map.containerPointToLayerPoint([0, 0]);
+      L.DomUtil.setPosition(c, tl);
+      if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
+      c.style.width = w + "px"; c.style.height = h + "px";
+      var ctx = c.getContext("2d"), img = ctx.createImageData(w, h), px = img.data;
+      var k = Math.pow(2, map.getZoom()), po = map.getPixelOrigin(), ox = po.x + tl.x, oy = po.y + tl.y;
+      var r = this.options.radius, stamp = disc(r), sl = stamp.length, mx = this._mx, my = this._my,
+          st = this._style, cols = this._colours, n = this._n, drawn = 0;
+      for (var i = 0; i < n; i++) {
+        var x = Math.round(mx[i] * k - ox), y = Math.round(my[i] * k - oy);
+        if (x < -r || y < -r || x >= w + r || y >= h + r) { continue; }
+        drawn++;
+        var col = cols[st[i]];
+        for (var j = 0; j < sl; j++) {
+          var xx = x + stamp[j][0], yy = y + stamp[j][1];
+          if (xx < 0 || yy < 0 || xx >= w || yy >= h) { continue; }
+          var o = (yy * w + xx) * 4, rgbv = stamp[j][2] ? col.ring : col.fill;
+          px[o] = rgbv[0]; px[o + 1] = rgbv[1]; px[o + 2] = rgbv[2]; px[o + 3] = col.alpha;
+        }
+      }
+      ctx.putImageData(img, 0, 0);
+      this._drawn = drawn;
+      c.setAttribute("data-drawn", String(drawn));
+      this.fire("atlasdrawn", {drawn: drawn});
+    },
+    _click: function (e) {
+      var map = this._map, k = Math.pow(2, map.getZoom()), po = map.getPixelOrigin(),
+          tl = map.containerPointToLayerPoint([0, 0]), cx = e.containerPoint.x + po.x + tl.x,
+          cy = e.containerPoint.y + po.y + tl.y, best = -1, bd = (this.options.radius + 3) * (this.options.radius + 3);
+      for (var i = 0; i < this._n; i++) {
+        var dx = this._mx[i] * k - cx, dy = this._my[i] * k - cy, d = dx * dx + dy * dy;
+        if (d <= bd) { bd = d; best = i; }
+      }
+      if (best < 0) { return; }
+      var feature = {type: "Feature", properties: {atlas_canvas_layer: this._p.layer, atlas_index: best},
+                     geometry: {type: "Point", coordinates: [this._lon[best], this._lat[best]]}};
+      var proxy = {feature: feature, toGeoJSON: function () { return feature; }};
+      this.fire("click", {latlng: L.latLng(this._lat[best], this._lon[best]), layer: proxy, sourceTarget: proxy});
+    }
+  });
+  L.atlasCanvasPoints = function (p, o) { return new L.AtlasCanvasPoints(p, o); };
+})();
+"""

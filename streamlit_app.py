@@ -1,0 +1,59 @@
+"""Hangzhou AI & Innovation Atlas: the page, as a table of contents (the pieces live in ui/ and layers/)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.io import Atlas
+from layers.basemaps import available
+from ui import data, mapview, panel, session, sidebar, table
+from ui.i18n import t
+from ui.text import md
+
+st.set_page_config(page_title="杭州人工智能与创新地图 · Hangzhou AI Atlas", layout="wide")
+
+
+def tianditu_key() -> str | None:
+    """TIANDITU_KEY from the environment or st.secrets; None hides the Tianditu basemaps."""
+    import os
+
+    key = os.environ.get("TIANDITU_KEY")
+    if not key:
+        try:
+            key = st.secrets.get("tianditu_key")
+        except FileNotFoundError:  # no secrets.toml: Streamlit raises this subclass
+            key = None
+    return key or None
+
+
+loaded = data.get()
+atlas: Atlas = loaded.atlas
+directory = data.data_dir()
+key = tianditu_key()
+basemaps = available(key)
+districts = atlas.layers.get("districts")
+warnings = session.init(basemaps=basemaps, feature_ids=set(atlas.ids()),
+                        district_ids=dict(zip(districts["id"], districts["adcode"], strict=True))
+                        if districts is not None else {})
+view = session.current()
+lang = view.lang
+ids = data.visible_ids(directory, atlas.hash, view.filter_key)
+counts = {lid: len(v) for lid, v in ids.items()}
+
+st.title(t("title", lang))
+st.caption(t("subtitle", lang))
+for message in loaded.errors:
+    st.error(md(t("data_error", lang) + message), icon=":material/error:")
+if warnings:
+    st.warning(md(t("query_warning", lang) + ", ".join(warnings)))
+
+sidebar.render(atlas, basemaps, counts, lang)
+view = session.current()  # widgets above may have changed it in this run
+col_map, col_panel = st.columns([3, 2], gap="medium")
+with col_map:
+    mapview.render(atlas, directory, view, ids, key)
+with col_panel, st.container(height=680, border=False, key="side_panel"):
+    panel.render(atlas, view, counts)
+table.render_table(atlas, view, ids)
+table.render_export(atlas, directory, view)
+session.sync_url(session.current())

@@ -1,0 +1,138 @@
+"""Data for the page: the atlas read once per content hash, and serialised map/export strings cached on
+plain keys (directory, atlas hash, layer, filter values, coordinate system, language) — never on frames.
+
+A bad layer file does not take the page down: its LayerError (file, feature, reason) is reported and the
+other layers load. Any other exception surfaces.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import streamlit as st
+
+from geo.errors import LayerError
+from geo.export import to_geojson
+from geo.filters import Filters, apply_filters
+from geo.io import SOURCES_FILE, Atlas, atlas_hash, read_layer, read_sources
+from geo.schema import LAYERS
+from geo.validate import validate_dir
+from layers.render import display_collection
+
+ROOT = Path(__file__).resolve().parents[1]
+MAX_ERRORS_PER_FILE = 5
+
+
+def data_dir() -> str:
+    """The data directory: env var ATLAS_DATA_DIR, else data/ next to the app."""
+    return str(Path(os.environ.get("ATLAS_DATA_DIR") or ROOT / "data").resolve())
+
+
+@dataclass(frozen=True)
+class Loaded:
+    atlas: Atlas
+    errors: tuple[str, ...]  # "file: feature: reason" for everything skipped
+
+
+def current_hash(directory: str) -> str:
+    return atlas_hash(directory)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load(directory: str, content_hash: str) -> Loaded:
+    """Every readable, valid layer of ``directory``; files with errors are skipped and reported."""
+    path = Path(directory)
+    errors: list[str] = []
+    if not path.is_dir():
+        raise LayerError("data directory not found", path=directory)
+    bad_files: dict[str, list[str]] = {}
+    for problem in validate_dir(path):
+        if problem.severity == "error":
+            bad_files.setdefault(Path(problem.file).name, []).append(str(problem))
+    layers: dict[str, gpd.GeoDataFrame] = {}
+    for lid, (file_name, _zh, _en) in LAYERS.items():
+        file = path / file_name
+        if not file.is_file():
+            continue
+        if file_name in bad_files:
+            problems = bad_files[file_name]
+            errors.extend(problems[:MAX_ERRORS_PER_FILE])
+            if len(problems) > MAX_ERRORS_PER_FILE:
+                errors.append(f"{file_name}: … {len(problems) - MAX_ERRORS_PER_FILE} more")
+            continue
+        try:
+            layers[lid] = read_layer(file)
+        except LayerError as err:
+            errors.append(str(err))
+    sources: dict[str, dict] = {}
+    if (path / SOURCES_FILE).is_file():
+        try:
+            sources = read_sources(path / SOURCES_FILE)
+        except LayerError as err:
+            errors.append(str(err))
+    for name, problems in bad_files.items():
+        if name not in {spec[0] for spec in LAYERS.values()}:
+            errors.extend(problems[:MAX_ERRORS_PER_FILE])
+    accepted: dict[str, gpd.GeoDataFrame] = {}
+    for lid, gdf in layers.items():  # a duplicate id across files drops the later file
+        try:
+            Atlas(layers={**accepted, lid: gdf}, sources=sources, hash=content_hash, data_dir=path)
+        except LayerError as err:
+            errors.append(f"{LAYERS[lid][0]}: {err}")
+            continue
+        accepted[lid] = gdf
+    atlas = Atlas(layers=accepted, sources=sources, hash=content_hash, data_dir=path)
+    return Loaded(atlas=atlas, errors=tuple(dict.fromkeys(errors)))
+
+
+def get() -> Loaded:
+    directory = data_dir()
+    return load(directory, current_hash(directory))
+
+
+def _filters(fkey: tuple) -> Filters:
+    districts, kinds, tags, text = fkey
+    return Filters(districts=districts, kinds=kinds, tags=tags, text=text)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def visible_ids(directory: str, content_hash: str, fkey: tuple) -> dict[str, list[str]]:
+    """layer -> ids of the features that pass the filters (every layer, shown or not)."""
+    atlas = load(directory, content_hash).atlas
+    return {lid: gdf["id"].tolist() for lid, gdf in apply_filters(atlas, _filters(fkey)).items()}
+
+
+def frame(atlas: Atlas, layer: str, ids: list[str]) -> gpd.GeoDataFrame:
+    gdf = atlas.layers[layer]
+    return gdf[gdf["id"].isin(set(ids))]
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def overlay_json(directory: str, content_hash: str, layer: str, fkey: tuple, system: str, lang: str) -> str:
+    """The escaped display GeoJSON of one filtered layer in ``system`` (as sent to the browser)."""
+    atlas = load(directory, content_hash).atlas
+    ids = visible_ids(directory, content_hash, fkey)[layer]
+    return json.dumps(display_collection(frame(atlas, layer, ids), layer, lang, system), ensure_ascii=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def highlight_json(directory: str, content_hash: str, feature_id: str, system: str, lang: str) -> str | None:
+    atlas = load(directory, content_hash).atlas
+    if feature_id not in atlas:
+        return None
+    layer, _row = atlas.feature(feature_id)
+    return json.dumps(display_collection(frame(atlas, layer, [feature_id]), layer, lang, system),
+                      ensure_ascii=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def export_json(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, crs: str) -> str:
+    """GeoJSON of the filtered features of ``layers`` with full, unescaped properties (geo.export)."""
+    atlas = load(directory, content_hash).atlas
+    ids = visible_ids(directory, content_hash, fkey)
+    frames = {lid: frame(atlas, lid, ids[lid]) for lid in layers if lid in ids}
+    return to_geojson(frames, crs=crs)

@@ -1,0 +1,64 @@
+"""The map: a fixed base map with dynamic feature groups (tiles, overlays, highlight, legend) via
+streamlit-folium, so filters and basemap switches keep the view; a click on a feature selects it."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.io import Atlas
+from geo.spatial import representative_point
+from layers.basemaps import BASEMAPS, basemap_group
+from layers.render import base_map, highlight_group, legend_group, overlay_group
+from ui import data, session
+from ui.i18n import t
+
+MAP_KEY = "atlas_map"
+MAP_HEIGHT = 620
+RETURNED = ["last_active_drawing", "last_object_clicked"]
+
+
+def _on_click() -> None:
+    """st_folium's on_change: the clicked feature's id (from its display properties) becomes the selection."""
+    value = st.session_state.get(MAP_KEY) or {}
+    drawing = value.get("last_active_drawing") or {}
+    fid = (drawing.get("properties") or {}).get("id")
+    if isinstance(fid, str) and fid:
+        session.select(fid, pan=False)
+
+
+def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tianditu_key: str | None) -> None:
+    base = BASEMAPS[view.basemap]
+    system = base.system
+    lang = view.lang
+    groups = [basemap_group(base.id, tianditu_key)]
+    legend: dict[str, list[str]] = {}
+    for lid in view.layers:
+        if lid not in atlas.layers:
+            continue
+        collection = data.overlay_json(directory, atlas.hash, lid, view.filter_key, system, lang)
+        groups.append(overlay_group(lid, collection, lang))
+        kinds = {f["properties"]["kind"] for f in json.loads(collection)["features"]}
+        legend[lid] = sorted(kinds)
+    center = None
+    if view.sel and view.sel in atlas:
+        groups.append(highlight_group(data.highlight_json(directory, atlas.hash, view.sel, system, lang)))
+        if st.session_state.get(session.PAN) == view.sel:
+            center = _center(atlas, view.sel, system)
+    else:
+        groups.append(highlight_group(None))
+    groups.append(legend_group(legend, lang, t("map_note", lang)))
+    st_folium(base_map(lang), key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+              returned_objects=RETURNED, feature_group_to_add=groups, center=center, on_change=_on_click)
+
+
+def _center(atlas: Atlas, feature_id: str, system: str) -> tuple[float, float] | None:
+    from geo.crs import transform_geometry
+
+    _lid, row = atlas.feature(feature_id)
+    if row.geometry is None or row.geometry.is_empty:
+        return None
+    point = transform_geometry(representative_point(row.geometry), "wgs84", system)
+    return (round(point.y, 6), round(point.x, 6))

@@ -1,0 +1,59 @@
+"""The sidebar: language, basemap, layer toggles with counts, filters, search results, clear-all."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.filters import search
+from geo.io import Atlas
+from geo.schema import KINDS, LAYERS, TAGS
+from layers.basemaps import BASEMAPS
+from ui import session
+from ui.i18n import LANGS, kind_label, layer_label, t, tag_label
+from ui.state import layer_key
+from ui.text import md
+
+MAX_RESULTS = 8
+LANG_NAMES = {"zh": "中文", "en": "English"}
+
+
+def render(atlas: Atlas, basemaps: list[str], counts: dict[str, int], lang: str) -> None:
+    with st.sidebar:
+        st.radio(f"{t('language', 'zh')} / {t('language', 'en')}", LANGS, key="lang", horizontal=True,
+                 format_func=LANG_NAMES.get)
+        st.selectbox(t("basemap", lang), basemaps, key="basemap", help=t("basemap_help", lang),
+                     format_func=lambda b: BASEMAPS[b].label(lang))
+        st.subheader(t("layers", lang))
+        for lid in LAYERS:
+            if lid in atlas.layers:
+                st.toggle(f"{layer_label(lid, lang)} ({counts.get(lid, 0)})", key=layer_key(lid))
+        st.subheader(t("filters", lang))
+        _filters(atlas, lang)
+
+
+def _filters(atlas: Atlas, lang: str) -> None:
+    districts = atlas.layers.get("districts")
+    names = {}
+    if districts is not None:
+        for _, row in districts.sort_values("adcode").iterrows():
+            names[row["adcode"]] = row["name_zh"] if lang == "zh" else row["name_en"]
+    for code in st.session_state.get("districts") or []:
+        names.setdefault(code, code)
+    st.multiselect(t("districts", lang), list(names), key="districts", format_func=lambda a: names.get(a, a))
+    kinds = [(lid, k) for lid in LAYERS if lid in atlas.layers and lid not in ("city",) for k in KINDS[lid]]
+    kind_layer = {k: lid for lid, k in kinds}
+    st.multiselect(t("kinds", lang), list(kind_layer), key="kinds",
+                   format_func=lambda k: f"{kind_label(kind_layer[k], k, lang)} · {layer_label(kind_layer[k], lang)}")
+    st.multiselect(t("tags", lang), list(TAGS), key="tags", format_func=lambda x: tag_label(x, lang))
+    st.text_input(t("search", lang), key="q", help=t("search_help", lang), max_chars=100)
+    query = (st.session_state.get("q") or "").strip()
+    if query:
+        results = search(atlas, query, limit=MAX_RESULTS)
+        st.caption(t("search_results", lang))
+        if results.empty:
+            st.caption(t("no_results", lang))
+        for row in results.itertuples():
+            label = row.name_zh if lang == "zh" else row.name_en
+            st.button(md(f"{label} · {layer_label(row.layer, lang)}"), key=f"result_{row.id}",
+                      on_click=session.select, args=(row.id,), width="stretch")
+    st.button(t("clear", lang), key="clear", on_click=session.clear_filters, icon=":material/filter_alt_off:")

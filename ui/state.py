@@ -1,0 +1,114 @@
+"""The view state (layers, filters, selection, basemap, language) and its URL form.
+
+The query string reproduces a view: ``?layers=parks,companies&districts=330106&kinds=data_center&tags=ai
+&q=云谷&sel=park_china_cloud_valley&basemap=none&lang=en``. List values are comma-separated; an absent
+parameter means the default, ``layers=`` (empty) means no layer. Widgets own the state during a session
+(their keys are the names in KEYS); the URL is read once per session and written back after every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from geo.filters import Filters
+from geo.schema import ID_PATTERN, KINDS, LAYERS, TAGS
+from layers.basemaps import DEFAULT_BASEMAP
+from layers.definitions import DEFAULT_LAYERS
+from ui.i18n import DEFAULT_LANG, LANGS
+
+PARAMS = ("layers", "districts", "kinds", "tags", "q", "sel", "basemap", "lang")
+ALL_KINDS = tuple(dict.fromkeys(k for per_layer in KINDS.values() for k in per_layer))
+MAX_QUERY_LEN = 100
+
+
+def layer_key(layer: str) -> str:
+    """Session-state key of a layer's toggle."""
+    return f"layer_{layer}"
+
+
+@dataclass(frozen=True)
+class View:
+    layers: tuple[str, ...] = DEFAULT_LAYERS
+    districts: tuple[str, ...] = ()  # adcodes
+    kinds: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    q: str = ""
+    sel: str = ""
+    basemap: str = DEFAULT_BASEMAP
+    lang: str = DEFAULT_LANG
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def filters(self) -> Filters:
+        """The geo.filters.Filters of this view (all layers: counts are shown for hidden ones too)."""
+        return Filters(districts=self.districts, kinds=self.kinds, tags=self.tags, text=self.q)
+
+    @property
+    def filter_key(self) -> tuple:
+        """A hashable value identifying the filters (a cache key)."""
+        return (self.districts, self.kinds, self.tags, self.q.strip())
+
+    def to_query(self) -> dict[str, str]:
+        """Only what differs from the defaults, so a plain URL means the default view."""
+        out: dict[str, str] = {}
+        if self.layers != DEFAULT_LAYERS:
+            out["layers"] = ",".join(self.layers)
+        for key in ("districts", "kinds", "tags"):
+            if getattr(self, key):
+                out[key] = ",".join(getattr(self, key))
+        if self.q.strip():
+            out["q"] = self.q.strip()
+        if self.sel:
+            out["sel"] = self.sel
+        if self.basemap != DEFAULT_BASEMAP:
+            out["basemap"] = self.basemap
+        if self.lang != DEFAULT_LANG:
+            out["lang"] = self.lang
+        return out
+
+
+def _split(raw: str | None) -> list[str]:
+    return [x.strip() for x in (raw or "").split(",") if x.strip()]
+
+
+def from_query(query: Mapping[str, str], *, basemaps: list[str], district_ids: Mapping[str, str],
+               feature_ids: set[str] | None = None) -> View:
+    """Parse URL parameters; invalid values are dropped and reported in ``View.warnings`` (never raise).
+
+    ``district_ids`` maps district feature ids (dist_xihu) to adcodes: both forms are accepted in the URL.
+    """
+    warnings: list[str] = []
+
+    def keep(key: str, values: list[str], allowed) -> tuple[str, ...]:
+        good = [v for v in values if v in allowed]
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            warnings.append(f"{key}={','.join(bad)}")
+        return tuple(dict.fromkeys(good))
+
+    kwargs: dict = {}
+    if "layers" in query:
+        kwargs["layers"] = keep("layers", _split(query["layers"]), LAYERS)
+    adcodes = set(district_ids.values())
+    districts = [district_ids.get(v, v) for v in _split(query.get("districts"))]
+    kwargs["districts"] = keep("districts", districts, adcodes)
+    kwargs["kinds"] = keep("kinds", _split(query.get("kinds")), ALL_KINDS)
+    kwargs["tags"] = keep("tags", _split(query.get("tags")), TAGS)
+    q = (query.get("q") or "").strip()
+    if len(q) > MAX_QUERY_LEN:
+        warnings.append("q (too long)")
+        q = q[:MAX_QUERY_LEN]
+    kwargs["q"] = q
+    sel = (query.get("sel") or "").strip()
+    if sel and (not ID_PATTERN.match(sel) or (feature_ids is not None and sel not in feature_ids)):
+        warnings.append(f"sel={sel[:64]}")
+        sel = ""
+    kwargs["sel"] = sel
+    for key, allowed, default in (("basemap", basemaps, DEFAULT_BASEMAP), ("lang", LANGS, DEFAULT_LANG)):
+        value = (query.get(key) or "").strip()
+        if value and value not in allowed:
+            warnings.append(f"{key}={value[:32]}")
+            value = ""
+        kwargs[key] = value or (default if default in allowed else allowed[0])
+    return View(**kwargs, warnings=tuple(warnings))

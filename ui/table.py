@@ -1,0 +1,79 @@
+"""Under the map: the table of visible features (choosing a row selects it) and the GeoJSON export."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geo.export import EXPORT_SYSTEMS, export_filename
+from geo.io import Atlas
+from ui import data, session
+from ui.i18n import basis_label, kind_label, layer_label, t
+
+TABLE_KEY = "table"
+TABLE_IDS = "_table_ids"
+
+
+def visible_frame(atlas: Atlas, view, ids: dict[str, list[str]]) -> pd.DataFrame:
+    """One row per visible feature: what the table shows (plain text, never interpreted)."""
+    lang = view.lang
+    names = {}
+    if "districts" in atlas.layers:
+        d = atlas.layers["districts"]
+        names = dict(zip(d["adcode"], d["name_zh" if lang == "zh" else "name_en"], strict=True))
+    rows = []
+    for lid in view.layers:
+        if lid not in atlas.layers:
+            continue
+        gdf = data.frame(atlas, lid, ids.get(lid, []))
+        for _, row in gdf.iterrows():
+            rows.append({
+                "id": row["id"], t("name_zh", lang): row.get("name_zh"), t("name_en", lang): row.get("name_en"),
+                t("layer", lang): layer_label(lid, lang), t("kind", lang): kind_label(lid, row.get("kind"), lang),
+                t("district", lang): names.get(row.get("adcode"), ""),
+                t("precision", lang): row.get("location_precision_m"),
+                t("basis", lang): basis_label(row.get("location_basis", ""), lang),
+            })
+    return pd.DataFrame(rows)
+
+
+def _on_table_select() -> None:
+    state = st.session_state.get(TABLE_KEY)
+    rows = list(getattr(getattr(state, "selection", None), "rows", None) or
+                ((state or {}).get("selection", {}).get("rows", []) if isinstance(state, dict) else []))
+    ids = st.session_state.get(TABLE_IDS) or []
+    if rows and 0 <= rows[0] < len(ids):
+        session.select(ids[rows[0]])
+
+
+def render_table(atlas: Atlas, view, ids: dict[str, list[str]]) -> None:
+    lang = view.lang
+    frame = visible_frame(atlas, view, ids)
+    st.subheader(f"{t('table', lang)} ({len(frame)})")
+    st.caption(t("table_help", lang))
+    st.session_state[TABLE_IDS] = frame["id"].tolist() if len(frame) else []
+    if frame.empty:
+        st.caption(t("no_data", lang))
+        return
+    st.dataframe(frame, key=TABLE_KEY, on_select=_on_table_select, selection_mode="single-row", hide_index=True,
+                 width="stretch", height=320)
+
+
+def render_export(atlas: Atlas, directory: str, view) -> None:
+    lang = view.lang
+    st.subheader(t("export", lang))
+    layers = [lid for lid in view.layers if lid in atlas.layers]
+    scopes = ["visible", *layers]
+    if st.session_state.get("export_scope") not in scopes:
+        st.session_state["export_scope"] = "visible"
+    c1, c2 = st.columns(2)
+    scope = c1.selectbox(t("export_scope", lang), scopes, key="export_scope",
+                         format_func=lambda s: t("export_all", lang) if s == "visible" else layer_label(s, lang))
+    crs = c2.selectbox(t("export_crs", lang), list(EXPORT_SYSTEMS), key="export_crs",
+                       format_func=lambda c: t(f"crs_{c}", lang))
+    chosen = tuple(layers) if scope == "visible" else (scope,)
+    text = data.export_json(directory, atlas.hash, chosen, view.filter_key, crs)
+    st.download_button(t("export_button", lang), data=text.encode("utf-8"), key="export_download",
+                       file_name=export_filename(chosen, view.filters, crs), mime="application/geo+json",
+                       on_click="ignore", icon=":material/download:", disabled=not chosen)
+    st.caption(t("export_note", lang))
