@@ -309,6 +309,20 @@ _IDLE_JS = """() => {
 }"""
 
 
+_GRID_JS = """(grid) => {
+    const headers = {};
+    grid.querySelectorAll('th[role=columnheader]').forEach(th => {
+        headers[String(Number(th.getAttribute('aria-colindex')) - 1)] = th.textContent;
+    });
+    const cells = [];
+    grid.querySelectorAll('[data-testid^="glide-cell-"]').forEach(td => {
+        const m = td.dataset.testid.match(/^glide-cell-(\\d+)-(\\d+)$/);
+        if (m) cells.push([[Number(m[1]), Number(m[2])], td.textContent]);
+    });
+    return [headers, cells];
+}"""
+
+
 class AppPage:
     """A Playwright page on one app server, with the waits and look-ups the browser tests share."""
 
@@ -410,6 +424,35 @@ class AppPage:
     def selected_panel_text(self) -> str:
         """Text of the side panel (details of the selected feature, or the overview when none is selected)."""
         return self.page.locator(".st-key-side_panel").inner_text()
+
+    def dataframe_rows(self, grid) -> list[dict[str, str]]:
+        """Rows of an st.dataframe (a canvas grid): read from its accessible table while wheeling through it.
+
+        Only the columns the grid has rendered (those in view) are returned, keyed by header text.
+        """
+        grid.scroll_into_view_if_needed()
+        total = int(grid.locator("table[role=grid]").get_attribute("aria-rowcount")) - 1
+        rows: dict[int, dict[str, str]] = {}
+        grid.hover()
+        for _ in range(50):
+            headers, cells = grid.evaluate(_GRID_JS)
+            for (col, row), text in cells:
+                rows.setdefault(row, {})[headers.get(str(col), str(col))] = text
+            if len(rows) >= total:
+                break
+            self.page.mouse.wheel(0, 200)
+            self.page.wait_for_timeout(150)
+        assert len(rows) == total, f"read {len(rows)} of {total} rows of the table"
+        return [rows[i] for i in sorted(rows)]
+
+    def expand(self, container, title: str) -> str:
+        """Open the expander titled ``title`` inside ``container`` and return its text."""
+        exp = container.locator('[data-testid="stExpander"]').filter(has_text=title).first
+        details = exp.locator('[data-testid="stExpanderDetails"]')
+        if not details.is_visible():
+            exp.locator("summary").first.click()
+            details.wait_for(state="visible")
+        return details.inner_text()
 
     # ---- the Leaflet map
 

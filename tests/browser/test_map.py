@@ -47,14 +47,12 @@ def test_layer_toggle_removes_that_layers_features(app, hooks, layer):
     app.open(**{hooks.basemap_param: hooks.no_tiles})
     counts = {lid: len(data_ids(lid)) for lid in hooks.default_layers}
     app.wait_for_count(hooks.any_feature, sum(counts.values()))
-    app.layer_toggle(layer).uncheck()
-    app.wait_idle()
+    app.set_layer(layer, False)
     app.wait_for_count(hooks.layer(layer), 0)
     for other in hooks.default_layers:
         if other != layer:
             assert app.count(hooks.layer(other)) == counts[other], other
     assert app.count(hooks.any_feature) == sum(counts.values()) - counts[layer]
     # and back on
-    app.layer_toggle(layer).check()
-    app.wait_idle()
+    app.set_layer(layer, True)
     app.wait_for_count(hooks.layer(layer), counts[layer])

@@ -42,6 +42,17 @@ def headlines(source_ids) -> dict[str, str]:
     return {sid: sources[sid]["headline_zh"] for sid in source_ids}
 
 
+def assert_facts_and_articles(app, props: dict) -> None:
+    """The side panel's facts table lists every fact (label and value) and its sources list every headline."""
+    container = app.page.locator(".st-key-side_panel")
+    rows = app.dataframe_rows(container.locator('[data-testid="stDataFrame"]').first)
+    shown = [(r.get("指标"), r.get("数值")) for r in rows]
+    assert shown == [(f["label_zh"], str(f["value"])) for f in props["facts"]]
+    articles = app.expand(container, "出处文章")
+    for sid, headline in headlines({f["source"] for f in props["facts"]}).items():
+        assert sid in articles and headline in articles, f"{sid} {headline} missing from the side panel"
+
+
 def click_feature(app, hooks, feature_id: str) -> None:
     """A real mouse click on the map where ``feature_id``'s element is on top."""
     frame = app.map_frame()
@@ -56,15 +67,12 @@ def test_click_on_xihu_shows_its_facts_and_articles(app, hooks):
     assert props["facts"], "dist_xihu has no facts in data/"
     app.open(**{hooks.basemap_param: hooks.no_tiles})
     app.wait_for_count(hooks.feature("dist_xihu"), 1)
-    assert "西湖区" not in app.selected_panel_text()
+    assert "总览" in app.selected_panel_text()  # the overview, nothing selected yet
     click_feature(app, hooks, "dist_xihu")
     app.wait_for_selected("dist_xihu")
     panel = app.selected_panel_text()
-    assert "西湖区" in panel
-    for fact in props["facts"]:
-        assert fact["label_zh"] in panel, fact["label_zh"]
-    for sid, headline in headlines({f["source"] for f in props["facts"]}).items():
-        assert headline in panel, f"headline of {sid} missing from the side panel"
+    assert "西湖区" in panel and "Xihu District" in panel
+    assert_facts_and_articles(app, props)
     assert app.page.evaluate("() => new URLSearchParams(location.search).get('sel')") == "dist_xihu"
 
 
@@ -76,7 +84,6 @@ def test_search_selects_china_cloud_valley(app, hooks):
     panel = app.selected_panel_text()
     assert props["name_zh"] in panel
     assert props["name_en"] in panel
-    for sid, headline in headlines({f["source"] for f in props["facts"]}).items():
-        assert headline in panel, f"headline of {sid} missing from the side panel"
+    assert_facts_and_articles(app, props)
     # only one feature is outlined as the selection
     assert app.count(f"[class*='{hooks.selected_prefix}']") == 1
