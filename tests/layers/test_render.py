@@ -1,0 +1,122 @@
+"""layers.render: display GeoJSON (only displayed, escaped properties; tile coordinate system) and the folium
+objects built from it."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+from streamlit_folium import _get_map_string, generate_js_hash
+
+from geo.crs import wgs84_to_gcj02
+from geo.io import load_atlas
+from layers.definitions import DISPLAY_COLUMNS
+from layers.render import base_map, display_collection, highlight_group, legend_group, legend_html, overlay_group
+from tests.common import TEST_DATA_DIR
+
+XSS_DIR = TEST_DATA_DIR / "xss"
+PROBE = "park_xss_probe"
+
+
+@pytest.fixture(scope="module")
+def xss_atlas():
+    return load_atlas(XSS_DIR)
+
+
+def rendered(*groups) -> str:
+    m = base_map()
+    for group in groups:
+        group.add_to(m)
+    return m.get_root().render()
+
+
+@pytest.mark.parametrize("layer", ["city", "districts", "plans", "parks", "institutions", "companies"])
+def test_only_display_columns_reach_the_browser(mini_atlas, layer):
+    collection = display_collection(mini_atlas.layers[layer], layer, "zh")
+    assert len(collection["features"]) == len(mini_atlas.layers[layer])
+    for feature in collection["features"]:
+        assert set(feature["properties"]) == set(DISPLAY_COLUMNS)
+        assert feature["id"] == feature["properties"]["id"]
+
+
+@pytest.mark.parametrize(("lang", "name", "alt"), [("zh", "中国云谷", "China Cloud Valley"),
+                                                   ("en", "China Cloud Valley", "中国云谷")])
+def test_names_follow_the_language(mini_atlas, lang, name, alt):
+    features = display_collection(mini_atlas.layers["parks"], "parks", lang)["features"]
+    props = {f["id"]: f["properties"] for f in features}
+    assert props["park_china_cloud_valley"]["name"] == name
+    assert props["park_china_cloud_valley"]["name_alt"] == alt
+
+
+def test_payloads_are_escaped_in_the_display_geojson(xss_atlas):
+    collection = display_collection(xss_atlas.layers["parks"], "parks", "zh")
+    probe = next(f for f in collection["features"] if f["id"] == PROBE)
+    text = json.dumps(probe["properties"], ensure_ascii=False)
+    for raw in ("<img", "<script", "`", "${", "\\\\"):
+        assert raw not in text
+    assert probe["properties"]["name"].startswith("&lt;img src=x onerror=window.__xss=1&gt;")
+
+
+def test_rendered_map_carries_no_raw_payload(xss_atlas):
+    groups = [overlay_group(lid, display_collection(gdf, lid, "en"), "en") for lid, gdf in xss_atlas.layers.items()]
+    html = rendered(*groups)
+    assert "window.__xss=1</script>" not in html
+    assert "<img src=x" not in html
+    assert "${window.__xss=1}" not in html
+    assert "`反引号`" not in html and "`back`tick`" not in html
+    assert "onerror=window.__xss=1&gt;" in html or "onerror=window.__xss=1\\u0026gt;" in html  # escaped text
+    assert "description" not in html.lower()  # long fields stay on the server
+
+
+def test_amap_overlays_are_gcj02(mini_atlas):
+    gdf = mini_atlas.layers["institutions"]
+    wgs = display_collection(gdf, "institutions", "zh", "wgs84")
+    gcj = display_collection(gdf, "institutions", "zh", "gcj02")
+    for a, b, (_, row) in zip(wgs["features"], gcj["features"], gdf.iterrows(), strict=True):
+        x, y = row.geometry.x, row.geometry.y
+        assert a["geometry"]["coordinates"] == pytest.approx([x, y], abs=1e-12)
+        ex, ey = wgs84_to_gcj02(np.array([x]), np.array([y]))
+        assert b["geometry"]["coordinates"] == pytest.approx([ex[0], ey[0]], abs=1e-9)
+        assert abs(b["geometry"]["coordinates"][0] - x) > 1e-3  # a real shift of hundreds of metres
+
+
+def test_empty_layer_gives_empty_group(mini_atlas):
+    empty = display_collection(mini_atlas.layers["parks"].iloc[0:0], "parks", "zh")
+    assert empty["features"] == []
+    assert "geo_json" not in rendered(overlay_group("parks", empty, "zh"))
+
+
+def test_overlay_group_accepts_json_text(mini_atlas):
+    text = json.dumps(display_collection(mini_atlas.layers["parks"], "parks", "zh"))
+    html = rendered(overlay_group("parks", text, "zh"))
+    assert "atlas-f-park_yunqi_town" in html
+    assert "atlas-layer-parks" in html
+
+
+def test_highlight_group(mini_atlas):
+    one = display_collection(mini_atlas.layers["parks"].iloc[[0]], "parks", "zh")
+    assert "atlas-sel-" in rendered(highlight_group(one))
+    assert "atlas-sel-" not in rendered(highlight_group(None))
+
+
+def test_legend_html_escapes_every_label():
+    html = legend_html([("<b>layer</b>", [("`kind` ${x}", "#123456", "dot")])], note="<i>note</i>")
+    assert "<b>layer" not in html and "&lt;b&gt;layer" in html
+    assert "`" not in html and "${" not in html
+    assert "&lt;i&gt;note" in html
+
+
+def test_legend_group_lists_visible_kinds():
+    html = rendered(legend_group({"parks": ["data_center"], "companies": []}, "en"))
+    assert "Data centre" in html and "atlas-legend" in html
+    assert "Fund" not in html
+
+
+def test_base_map_script_is_identical_across_reruns():
+    """streamlit-folium keys the component on the base map's script: same script -> no remount."""
+    first = generate_js_hash(_get_map_string(base_map("zh")), "atlas_map", False)
+    second = generate_js_hash(_get_map_string(base_map("zh")), "atlas_map", False)
+    assert first == second
+    assert re.search(r"L\.Control\.Measure", _get_map_string(base_map("zh")))
