@@ -178,12 +178,15 @@ class NetworkGuard:
         self.blocked: list[str] = []
         self.tiles: list[str] = []
 
+    def is_tile(self, url: str) -> bool:
+        return self.allow_tiles and bool(TILE_HOST.search(urlsplit(url).hostname or ""))
+
     def handle(self, route) -> None:
         url = route.request.url
         self.requests.append(url)
         if is_local(url):
             route.continue_()
-        elif self.allow_tiles and TILE_HOST.search(urlsplit(url).hostname or ""):
+        elif self.is_tile(url):
             self.tiles.append(url)
             route.fulfill(status=204, body=b"")
         else:
@@ -193,7 +196,7 @@ class NetworkGuard:
     def on_request(self, request) -> None:
         # Belt and braces: requests that bypass routing (e.g. from service workers) are still seen here.
         url = request.url
-        if not is_local(url) and url not in self.blocked and url not in self.tiles:
+        if not is_local(url) and not self.is_tile(url) and url not in self.blocked:
             self.blocked.append(url)
 
     def problems(self) -> list[str]:
@@ -401,7 +404,7 @@ class AppPage:
     def choose(self, label: str, option: str) -> None:
         """Pick ``option`` in the selectbox labelled ``label``."""
         select = self.page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
-        select.locator('[data-baseweb="select"]').click()
+        select.locator('input[role=combobox]').click()
         self.page.get_by_role("option", name=option, exact=True).click()
         self.wait_idle()
 
