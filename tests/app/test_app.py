@@ -1,0 +1,408 @@
+"""The Streamlit page, run headless with streamlit.testing.v1.AppTest against the shipped data (data/),
+the mini atlas and the XSS fixture (ATLAS_DATA_DIR)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.crs import wgs84_to_gcj02
+from geo.filters import Filters, apply_filters
+from geo.io import load_atlas
+from geo.schema import LAYERS
+from geo.spatial import nearby, related
+from layers.definitions import DEFAULT_LAYERS, DISPLAY_COLUMNS
+from tests.common import MINI_DIR, REAL_DATA_DIR, ROOT, TEST_DATA_DIR
+
+APP = str(ROOT / "streamlit_app.py")
+XSS_DIR = TEST_DATA_DIR / "xss"
+COLLECTION = re.compile(r'_add\((\{"features": .*?"type": "FeatureCollection"\})\)')
+
+
+@pytest.fixture
+def app(monkeypatch):
+    """make(data_dir, **query) -> an AppTest that has run once with that data directory and URL."""
+
+    def make(data_dir=REAL_DATA_DIR, **query) -> AppTest:
+        monkeypatch.setenv("ATLAS_DATA_DIR", str(data_dir))
+        monkeypatch.delenv("TIANDITU_KEY", raising=False)
+        at = AppTest.from_file(APP, default_timeout=90)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        return at
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas(REAL_DATA_DIR)
+
+
+def counts_in_labels(at: AppTest) -> dict[str, int]:
+    out = {}
+    for lid in LAYERS:
+        label = at.toggle(key=f"layer_{lid}").label
+        out[lid] = int(re.search(r"\((\d+)\)$", label).group(1))
+    return out
+
+
+def map_args(at: AppTest) -> dict:
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def map_collections(at: AppTest) -> list[dict]:
+    return [json.loads(m) for m in COLLECTION.findall(map_args(at)["feature_group"])]
+
+
+def map_features(at: AppTest) -> dict[str, dict]:
+    return {f["id"]: f for c in map_collections(at) for f in c["features"]}
+
+
+def query(at: AppTest) -> dict[str, str]:
+    return {k: at.query_params[k] for k in at.query_params}
+
+
+def expected_counts(atlas, **filters) -> dict[str, int]:
+    return {lid: len(gdf) for lid, gdf in apply_filters(atlas, Filters(**filters)).items()}
+
+
+# ------------------------------------------------------------------------------------------------ default view
+
+
+def test_default_view(app, atlas):
+    at = app()
+    assert not at.error
+    assert counts_in_labels(at) == expected_counts(atlas)
+    assert [lid for lid in LAYERS if at.toggle(key=f"layer_{lid}").value] == list(DEFAULT_LAYERS)
+    assert query(at) == {}
+    assert at.subheader[0].value == "总览"
+    assert at.selectbox(key="basemap").value == "amap_road"
+
+
+def test_map_gets_only_display_properties_and_local_assets(app, atlas):
+    at = app(basemap="none")
+    args = map_args(at)
+    assert all(u.startswith("/app/static/vendor/") for u in args["js_links"] + args["css_links"])
+    features = map_features(at)
+    assert set(features) == {fid for lid in DEFAULT_LAYERS for fid in atlas.layers[lid]["id"]}
+    assert all(set(f["properties"]) == set(DISPLAY_COLUMNS) for f in features.values())
+
+
+@pytest.mark.parametrize(("basemap", "system"), [("amap_road", "gcj02"), ("amap_satellite", "gcj02"),
+                                                 ("osm", "wgs84"), ("positron", "wgs84"), ("none", "wgs84")])
+def test_overlays_use_the_tiles_coordinate_system(app, atlas, basemap, system):
+    at = app(basemap=basemap, sel="inst_zju" if "inst_zju" in atlas else "")
+    features = map_features(at)
+    gdf = atlas.layers["institutions"]
+    for _, row in gdf.iterrows():
+        x, y = row.geometry.x, row.geometry.y
+        if system == "gcj02":
+            ex, ey = wgs84_to_gcj02(np.array([x]), np.array([y]))
+            x, y = ex[0], ey[0]
+        assert features[row["id"]]["geometry"]["coordinates"] == pytest.approx([x, y], abs=1e-9)
+
+
+def test_filters_and_basemap_keep_the_map_mounted(app):
+    at = app()
+    first = map_args(at)
+    at.multiselect(key="districts").set_value(["330106"]).run()
+    at.selectbox(key="basemap").set_value("none").run()
+    second = map_args(at)
+    assert second["script"] == first["script"] and second["key"] == first["key"]
+    assert second["feature_group"] != first["feature_group"]
+
+
+# ------------------------------------------------------------------------------------------------ layers and filters
+
+
+@pytest.mark.parametrize("layer", ["companies", "plans", "districts"])
+def test_toggle_off_hides_a_layer(app, atlas, layer):
+    at = app()
+    before = len(map_features(at))
+    at.toggle(key=f"layer_{layer}").set_value(False).run()
+    assert len(map_features(at)) == before - len(atlas.layers[layer])
+    assert layer not in query(at)["layers"].split(",")
+    assert counts_in_labels(at)[layer] == len(atlas.layers[layer])  # the count stays visible
+
+
+def test_toggle_on_city(app, atlas):
+    at = app()
+    at.toggle(key="layer_city").set_value(True).run()
+    assert "city_hangzhou" in map_features(at)
+    assert query(at)["layers"].split(",") == list(LAYERS)
+
+
+@pytest.mark.parametrize("filters", [
+    {"districts": ["330106"]},
+    {"districts": ["330105", "330110"]},
+    {"kinds": ["data_center"]},
+    {"kinds": ["university", "company"]},
+    {"tags": ["compute"]},
+    {"districts": ["330106"], "tags": ["ai"]},
+])
+def test_filters_change_counts_and_url(app, atlas, filters):
+    at = app()
+    for key, value in filters.items():
+        at.multiselect(key=key).set_value(value)
+    at.run()
+    assert counts_in_labels(at) == expected_counts(atlas, **filters)
+    assert {k: query(at)[k] for k in filters} == {k: ",".join(v) for k, v in filters.items()}
+    shown = set(map_features(at))
+    wanted = {fid for lid, gdf in apply_filters(atlas, Filters(**filters)).items() if lid in DEFAULT_LAYERS
+              for fid in gdf["id"]}
+    assert shown == wanted
+
+
+@pytest.mark.parametrize(("text", "data_dir"), [
+    ("云谷", REAL_DATA_DIR), ("雲谷", REAL_DATA_DIR), ("cloud valley", MINI_DIR), ("CLOUD VALLEY", MINI_DIR),
+    pytest.param("cloud valley", REAL_DATA_DIR, marks=pytest.mark.xfail(
+        reason="data/parks.geojson: park_yungu_center (Yungu Center) has no English 'Cloud Valley' alias yet")),
+])
+def test_search_finds_both_cloud_valleys(app, text, data_dir):
+    at = app(data_dir)
+    at.text_input(key="q").input(text).run()
+    keys = {b.key for b in at.button}
+    assert {"result_park_china_cloud_valley", "result_park_yungu_center"} <= keys
+    assert {"park_china_cloud_valley", "park_yungu_center"} <= set(map_features(at))
+    assert query(at)["q"] == text
+
+
+def test_search_result_selects(app):
+    at = app()
+    at.text_input(key="q").input("云谷").run()
+    at.button(key="result_park_yungu_center").click().run()
+    assert query(at)["sel"] == "park_yungu_center"
+    assert at.subheader[0].value == "云谷中心"
+
+
+def test_clear_all(app):
+    at = app(districts="330106", kinds="data_center", tags="compute", q="云", layers="parks")
+    at.button(key="clear").click().run()
+    assert at.multiselect(key="districts").value == []
+    assert at.multiselect(key="kinds").value == []
+    assert at.multiselect(key="tags").value == []
+    assert at.text_input(key="q").value == ""
+    assert query(at) == {"layers": "parks"}  # layers are not filters
+
+
+# ------------------------------------------------------------------------------------------------ URL state
+
+
+@pytest.mark.parametrize("params", [
+    {"layers": "parks,companies", "districts": "330106", "q": "云谷", "basemap": "none", "lang": "en"},
+    {"kinds": "university,data_center", "tags": "ai,compute", "sel": "park_china_cloud_valley"},
+    {"layers": "", "basemap": "osm"},
+])
+def test_query_string_round_trip(app, params):
+    at = app(**params)
+    assert not at.warning
+    assert query(at) == params
+    assert at.toggle(key="layer_parks").value is ("parks" in params.get("layers", "parks"))
+    if "districts" in params:
+        assert at.multiselect(key="districts").value == params["districts"].split(",")
+    if "lang" in params:
+        assert at.title[0].value == "Hangzhou AI & Innovation Atlas"
+
+
+def test_district_ids_are_accepted_in_the_url(app):
+    at = app(districts="dist_xihu")
+    assert at.multiselect(key="districts").value == ["330106"]
+    assert query(at)["districts"] == "330106"
+
+
+@pytest.mark.parametrize(("params", "named"), [
+    ({"layers": "parks,roads"}, "layers=roads"),
+    ({"kinds": "spaceport"}, "kinds=spaceport"),
+    ({"sel": "no_such_feature"}, "sel=no_such_feature"),
+    ({"basemap": "google"}, "basemap=google"),
+    ({"lang": "fr"}, "lang=fr"),
+    ({"districts": "110101"}, "districts=110101"),
+])
+def test_invalid_params_are_dropped_with_a_warning(app, params, named):
+    at = app(**params)
+    assert len(at.warning) == 1 and named in at.warning[0].value.replace("\\", "")
+    key, value = next(iter(params.items()))
+    assert value.split(",")[-1] not in query(at).get(key, "")
+
+
+# ------------------------------------------------------------------------------------------------ selection panel
+
+
+def test_selection_via_query_param_shows_the_panel(app, atlas):
+    at = app(sel="park_china_cloud_valley")
+    _lid, row = atlas.feature("park_china_cloud_valley")
+    assert at.subheader[0].value == "中国云谷"
+    assert row["name_en"] in [c.value.replace("\\", "") for c in at.caption]
+    facts = at.dataframe[0].value
+    assert len(facts) == len(row["facts"])
+    assert set(facts["出处"]) == {f["source"] for f in row["facts"]}
+    text = " ".join(m.value for m in at.markdown)
+    for source in {f["source"] for f in row["facts"]}:
+        assert atlas.sources[source]["headline_zh"] in text.replace("\\", "")
+    assert "atlas-sel-park_china_cloud_valley" in map_args(at)["feature_group"]
+    assert map_args(at)["center"] is not None  # the map pans to a selection made outside the map
+
+
+def test_related_features_are_clickable(app, atlas):
+    at = app(sel="park_yungu_center")
+    rel = related(atlas, "park_yungu_center")
+    for relation, ids in rel.items():
+        for fid in ids:
+            assert at.button(key=f"rel_{relation}_{fid}")
+    parent = rel["parent"][0]
+    at.button(key=f"rel_parent_{parent}").click().run()
+    assert query(at)["sel"] == parent
+
+
+def test_deselect_returns_to_overview(app):
+    at = app(sel="park_china_cloud_valley")
+    at.button(key="deselect").click().run()
+    assert "sel" not in query(at)
+    assert at.subheader[0].value == "总览"
+
+
+def test_district_selection_shows_inside_and_chart(app, atlas):
+    at = app(sel="dist_xihu")
+    inside_keys = {b.key for b in at.button if b.key.startswith("in_")}
+    assert inside_keys, "a district lists what lies inside it"
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+
+
+@pytest.mark.parametrize("radius", [0.5, 3.0, 20.0])
+def test_nearby_lists_features_within_the_radius_nearest_first(app, atlas, radius):
+    at = app(sel="park_china_cloud_valley")
+    at.slider(key="nearby_km").set_value(radius).run()
+    shown = [b.key.removeprefix("near_") for b in at.button if b.key.startswith("near_")]
+    assert shown == nearby(atlas, "park_china_cloud_valley", radius)["id"].head(15).tolist()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_payloads_stay_text_in_the_panel(app, lang):
+    at = app(XSS_DIR, sel="park_xss_probe", lang=lang)
+    heading = at.subheader[0].value
+    assert "<" not in heading.replace("\\<", "") and "`" not in heading.replace("\\`", "")
+    for m in at.markdown:
+        raw = m.value.replace("\\\\", "")
+        assert not re.search(r"(?<!\\)[<`$]", raw), raw
+    assert all("<img" not in b.label.replace("\\", "") or "\\<" in b.label for b in at.button)
+
+
+# ------------------------------------------------------------------------------------------------ export
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Record the in-memory media storage AppTest creates, to read what a download button serves."""
+    import streamlit.testing.v1.app_test as app_test_module
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    stores: list[MemoryMediaFileStorage] = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+
+    def read(at: AppTest) -> tuple[str, bytes]:
+        (button,) = at.get("download_button")
+        file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
+        media = stores[-1].get_file(file_id)
+        return media.filename, media.content
+
+    return read
+
+
+@pytest.mark.parametrize(("params", "scope"), [
+    ({}, "visible"),
+    ({"districts": "330106"}, "visible"),
+    ({"districts": "330106", "tags": "ai"}, "parks"),
+    ({"q": "云谷", "layers": "parks,institutions"}, "visible"),
+])
+def test_export_equals_the_filtered_set(app, atlas, downloads, params, scope):
+    at = app(**params)
+    if scope != "visible":
+        at.selectbox(key="export_scope").set_value(scope).run()
+    name, content = downloads(at)
+    exported = json.loads(content)
+    filters = Filters(districts=tuple(filter(None, params.get("districts", "").split(","))),
+                      tags=tuple(filter(None, params.get("tags", "").split(","))), text=params.get("q", ""))
+    layers = params["layers"].split(",") if "layers" in params else list(DEFAULT_LAYERS)
+    layers = layers if scope == "visible" else [scope]
+    wanted = [fid for lid, gdf in apply_filters(atlas, filters).items() if lid in layers for fid in gdf["id"]]
+    assert [f["id"] for f in exported["features"]] == wanted
+    assert "coordinate_system" not in exported  # RFC 7946 by default
+    assert name.endswith("_wgs84.geojson")
+    by_id = {f["id"]: f for f in exported["features"]}
+    if "park_china_cloud_valley" in by_id:  # full, unescaped properties
+        assert by_id["park_china_cloud_valley"]["properties"]["facts"]
+
+
+@pytest.mark.parametrize("crs", ["gcj02", "bd09"])
+def test_export_in_chinese_systems(app, downloads, crs):
+    at = app(districts="330106")
+    at.selectbox(key="export_crs").set_value(crs).run()
+    name, content = downloads(at)
+    assert json.loads(content)["coordinate_system"]["name"].replace("-", "").lower() == crs
+    assert name.endswith(f"_{crs}.geojson")
+
+
+def test_export_is_unescaped(app, downloads):
+    at = app(XSS_DIR, layers="parks")
+    _name, content = downloads(at)
+    probe = next(f for f in json.loads(content)["features"] if f["id"] == "park_xss_probe")
+    assert probe["properties"]["name_zh"].startswith("<img src=x")
+
+
+# ------------------------------------------------------------------------------------ data problems, language, basemaps
+
+
+def test_bad_layer_file_is_reported_and_other_layers_load(app, tmp_path):
+    data = tmp_path / "atlas"
+    shutil.copytree(MINI_DIR, data)
+    (data / "companies.geojson").write_text("{ not json", encoding="utf-8")
+    at = app(data)
+    assert any("companies.geojson" in e.value.replace("\\", "") for e in at.error)
+    assert at.toggle(key="layer_parks").label.endswith("(5)")
+    assert not [t for t in at.toggle if t.key == "layer_companies"]
+
+
+def test_bad_feature_is_named(app, tmp_path):
+    data = tmp_path / "atlas"
+    shutil.copytree(MINI_DIR, data)
+    fc = json.loads((data / "parks.geojson").read_text(encoding="utf-8"))
+    fc["features"][0]["properties"]["kind"] = "moon_base"
+    (data / "parks.geojson").write_text(json.dumps(fc, ensure_ascii=False), encoding="utf-8")
+    at = app(data)
+    messages = " ".join(e.value.replace("\\", "") for e in at.error)
+    assert "parks.geojson" in messages and fc["features"][0]["properties"]["id"] in messages
+    assert "moon_base" in messages
+
+
+def test_english_interface(app):
+    at = app(lang="en")
+    assert at.title[0].value == "Hangzhou AI & Innovation Atlas"
+    assert at.toggle(key="layer_parks").label.startswith("Parks & platforms")
+    at.radio(key="lang").set_value("zh").run()
+    assert at.title[0].value == "杭州人工智能与创新地图"
+    assert "lang" not in query(at)
+
+
+@pytest.mark.parametrize(("key", "offered"), [(None, False), ("0123456789abcdef0123456789abcdef", True)])
+def test_tianditu_needs_a_key(app, monkeypatch, key, offered):
+    at = app()
+    if key:
+        monkeypatch.setenv("TIANDITU_KEY", key)
+        at.run()
+    assert ("天地图矢量" in at.selectbox(key="basemap").options) is offered
+    assert "高德地图" in at.selectbox(key="basemap").options
