@@ -193,8 +193,12 @@ CANVAS_JS = """
       }
       this._p = p; this._n = n; this._mx = mx; this._my = my; this._lon = lon; this._lat = lat;
       this._style = new Uint8Array(p.s);
-      this._colours = p.styles.map(function (st) { var c = rgb(st.fill);
-        return {fill: c, ring: st.approx ? c : [255, 255, 255], alpha: st.approx ? 140 : 230}; });
+      // Packed RGBA for a little-endian Uint32 view of the ImageData (ABGR order); approximate positions
+      // are lighter and have no white ring, as the vector markers are dashed and lighter.
+      function pack(c, a) { return ((a << 24) | (c[2] << 16) | (c[1] << 8) | c[0]) >>> 0; }
+      this._fills = new Uint32Array(p.styles.map(function (st) { return pack(rgb(st.fill), st.approx ? 140 : 235); }));
+      this._rings = new Uint32Array(p.styles.map(function (st) {
+        return st.approx ? pack(rgb(st.fill), 200) : pack([255, 255, 255], 235); }));
     },
     onAdd: function (map) {
       this._canvas = L.DomUtil.create("canvas", "atlas-canvas-points leaflet-zoom-hide");
@@ -211,28 +215,38 @@ CANVAS_JS = """
     },
     _redraw: function () {
       var map = this._map; if (!map) { return; }
-      var size = map.getSize(), w = size.x, h = size.y, c = this._canvas;
+      var size = map.getSize(), w = size.x, h = size.y, c = this._canvas, r = this.options.radius;
       var tl = map.containerPointToLayerPoint([0, 0]);
       L.DomUtil.setPosition(c, tl);
-      if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
-      c.style.width = w + "px"; c.style.height = h + "px";
-      var ctx = c.getContext("2d"), img = ctx.createImageData(w, h), px = img.data;
+      if (c.width !== w || c.height !== h || !this._img) {
+        c.width = w; c.height = h; c.style.width = w + "px"; c.style.height = h + "px";
+        this._ctx = c.getContext("2d"); this._img = this._ctx.createImageData(w, h);
+        this._buf = new Uint32Array(this._img.data.buffer);
+        var st = disc(r), off = new Int32Array(st.length), ring = new Uint8Array(st.length);
+        for (var q = 0; q < st.length; q++) { off[q] = st[q][1] * w + st[q][0]; ring[q] = st[q][2] ? 1 : 0; }
+        this._off = off; this._ring = ring; this._sdx = st.map(function (v) { return v[0]; });
+        this._sdy = st.map(function (v) { return v[1]; });
+      }
+      var buf = this._buf, off = this._off, ring = this._ring, sl = off.length, sdx = this._sdx, sdy = this._sdy;
+      buf.fill(0);
       var k = Math.pow(2, map.getZoom()), po = map.getPixelOrigin(), ox = po.x + tl.x, oy = po.y + tl.y;
-      var r = this.options.radius, stamp = disc(r), sl = stamp.length, mx = this._mx, my = this._my,
-          st = this._style, cols = this._colours, n = this._n, drawn = 0;
+      var mx = this._mx, my = this._my, sty = this._style, fills = this._fills, rings = this._rings, n = this._n;
+      var drawn = 0;
       for (var i = 0; i < n; i++) {
         var x = Math.round(mx[i] * k - ox), y = Math.round(my[i] * k - oy);
         if (x < -r || y < -r || x >= w + r || y >= h + r) { continue; }
         drawn++;
-        var col = cols[st[i]];
-        for (var j = 0; j < sl; j++) {
-          var xx = x + stamp[j][0], yy = y + stamp[j][1];
-          if (xx < 0 || yy < 0 || xx >= w || yy >= h) { continue; }
-          var o = (yy * w + xx) * 4, rgbv = stamp[j][2] ? col.ring : col.fill;
-          px[o] = rgbv[0]; px[o + 1] = rgbv[1]; px[o + 2] = rgbv[2]; px[o + 3] = col.alpha;
+        var fc = fills[sty[i]], rc = rings[sty[i]], base = y * w + x, j;
+        if (x >= r && y >= r && x < w - r && y < h - r) {
+          for (j = 0; j < sl; j++) { buf[base + off[j]] = ring[j] ? rc : fc; }
+        } else {
+          for (j = 0; j < sl; j++) {
+            var xx = x + sdx[j], yy = y + sdy[j];
+            if (xx >= 0 && yy >= 0 && xx < w && yy < h) { buf[base + off[j]] = ring[j] ? rc : fc; }
+          }
         }
       }
-      ctx.putImageData(img, 0, 0);
+      this._ctx.putImageData(this._img, 0, 0);
       this._drawn = drawn;
       c.setAttribute("data-drawn", String(drawn));
       this.fire("atlasdrawn", {drawn: drawn});
