@@ -28,7 +28,7 @@ import shapely
 from branca.element import MacroElement
 from folium.template import Template
 
-from geo.crs import to_system
+from geo.crs import get_transform
 from layers.styles import colour
 
 # Point layers with more features than this are drawn on a canvas (see the module docstring and README).
@@ -36,7 +36,7 @@ CANVAS_THRESHOLD = 1000
 APPROX_BASES = ("district_only", "city_only", "schematic")
 _SCALE = 1_000_000  # 6 decimals
 _CACHE_SIZE = 16
-_cache: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+_cache: OrderedDict[Hashable, str] = OrderedDict()
 
 
 def rendering_for(n: int, geom_types: set[str] | frozenset[str] = frozenset({"Point"}),
@@ -68,55 +68,62 @@ def _content_key(gdf: gpd.GeoDataFrame) -> str:
     return digest.hexdigest()
 
 
-def encode_points(gdf: gpd.GeoDataFrame, layer: str) -> dict[str, Any]:
-    """The canvas payload of a point layer (WGS84 lon/lat, or already converted to the tiles' system).
+def _quantised(gdf: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    xy = shapely.get_coordinates(gdf.geometry.values)
+    return np.rint(xy[:, 0] * _SCALE).astype(np.int64), np.rint(xy[:, 1] * _SCALE).astype(np.int64)
 
-    ``x0``/``y0``: minimum longitude/latitude in 1e-6 degree; ``dx``: deltas of the longitudes in that order;
-    ``y``: latitudes minus ``y0``; ``s``: index into ``styles`` (fill colour, approximate or not). Points are
-    sorted by longitude (stable), so index ``i`` is row ``order[i]`` of the frame (see :func:`payload_order`).
+
+def payload_order(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Row positions of ``gdf`` (WGS84) in payload order: payload index i is row ``payload_order(gdf)[i]``.
+
+    The order is by stored WGS84 longitude (stable), whatever system the payload is drawn in.
+    """
+    return np.argsort(_quantised(gdf)[0], kind="stable")
+
+
+def encode_points(gdf: gpd.GeoDataFrame, layer: str, system: str = "wgs84") -> dict[str, Any]:
+    """The canvas payload of a point layer stored in WGS84, drawn in ``system`` (the tiles' system).
+
+    ``x0``/``y0``: first longitude / minimum latitude in 1e-6 degree; ``dx``: longitude deltas in payload order;
+    ``y``: latitudes minus ``y0``; ``s``: index into ``styles`` (fill colour, approximate or not). The order is
+    :func:`payload_order`, so a clicked index maps back to a row without sending ids.
     """
     if len(gdf) and not (gdf.geometry.geom_type == "Point").all():
         raise ValueError(f"layer {layer!r}: the canvas draws points only")
-    xy = shapely.get_coordinates(gdf.geometry.values)
-    qx, qy = np.rint(xy[:, 0] * _SCALE).astype(np.int64), np.rint(xy[:, 1] * _SCALE).astype(np.int64)
-    order = np.argsort(qx, kind="stable")
-    qx, qy = qx[order], qy[order]
-    kinds = gdf["kind"].astype(str).to_numpy()[order] if "kind" in gdf.columns else np.full(len(gdf), "")
+    order = payload_order(gdf)
+    xy = shapely.get_coordinates(gdf.geometry.values)[order]
+    x, y = get_transform("wgs84", system)(xy[:, 0], xy[:, 1]) if len(xy) else (xy[:, 0], xy[:, 1])
+    qx, qy = np.rint(np.asarray(x) * _SCALE).astype(np.int64), np.rint(np.asarray(y) * _SCALE).astype(np.int64)
+    n = len(gdf)
+    kinds = gdf["kind"].astype(str).to_numpy()[order] if "kind" in gdf.columns else np.full(n, "")
     approx = (gdf["location_basis"].isin(APPROX_BASES).to_numpy()[order] if "location_basis" in gdf.columns
-              else np.zeros(len(gdf), dtype=bool))
-    keys = np.char.add(kinds.astype(str), np.where(approx, "|1", "|0")) if len(gdf) else np.array([], dtype=str)
+              else np.zeros(n, dtype=bool))
+    keys = np.char.add(kinds.astype(str), np.where(approx, "|1", "|0")) if n else np.array([], dtype=str)
     uniq, style_idx = np.unique(keys, return_inverse=True)
     styles = [{"fill": colour(layer, k.rsplit("|", 1)[0]), "approx": k.endswith("|1")} for k in uniq.tolist()]
-    x0 = int(qx[0]) if len(qx) else 0
-    y0 = int(qy.min()) if len(qy) else 0
+    x0 = int(qx[0]) if n else 0
+    y0 = int(qy.min()) if n else 0
     return {
-        "layer": layer, "n": int(len(gdf)), "x0": x0, "y0": y0, "scale": _SCALE,
+        "layer": layer, "n": int(n), "x0": x0, "y0": y0, "scale": _SCALE,
         "dx": np.diff(qx, prepend=x0).tolist(), "y": (qy - y0).tolist(),
         "s": style_idx.astype(int).tolist(), "styles": styles,
     }
 
 
-def payload_order(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    """Row positions of ``gdf`` in payload order (payload index i -> row ``payload_order(gdf)[i]``)."""
-    xy = shapely.get_coordinates(gdf.geometry.values)
-    return np.argsort(np.rint(xy[:, 0] * _SCALE).astype(np.int64), kind="stable")
-
-
 def cached_payload(gdf: gpd.GeoDataFrame, layer: str, *, cache_key: Hashable | None = None,
                    system: str = "wgs84") -> str:
-    """The JSON text of :func:`encode_points` for ``gdf`` in ``system``, cached.
+    """The JSON text of :func:`encode_points`, cached on (layer, system, cache_key).
 
-    ``cache_key`` should identify the content and the filters (e.g. ``(atlas.hash, view.filter_key)``);
+    ``cache_key`` must identify the content and the filters (e.g. ``(atlas.hash, view.filter_key)``);
     without one the frame's content is hashed (a few ms for 100k points).
     """
     key = (layer, system, cache_key if cache_key is not None else _content_key(gdf))
     hit = _cache.get(key)
     if hit is not None:
         _cache.move_to_end(key)
-        return hit["json"]
-    frame = to_system(gdf, system) if system != "wgs84" and len(gdf) else gdf
-    text = json.dumps(encode_points(frame, layer), separators=(",", ":"))
-    _cache[key] = {"json": text}
+        return hit
+    text = json.dumps(encode_points(gdf, layer, system), separators=(",", ":"))
+    _cache[key] = text
     while len(_cache) > _CACHE_SIZE:
         _cache.popitem(last=False)
     return text
@@ -126,20 +133,33 @@ def clear_cache() -> None:
     _cache.clear()
 
 
-def clicked_feature_id(frames: Mapping[str, gpd.GeoDataFrame], clicked: Mapping[str, Any] | None) -> str | None:
-    """The feature id behind streamlit-folium's ``last_active_drawing`` when it came from a canvas layer.
+def canvas_click(clicked: Mapping[str, Any] | None) -> tuple[str, int] | None:
+    """(layer, payload index) when streamlit-folium's ``last_active_drawing`` is a canvas point, else None.
 
-    ``frames`` are the layers exactly as they were drawn ({layer: GeoDataFrame}). Returns None for anything
-    that is not a canvas point (a vector feature carries its own ``id`` in its properties).
+    A vector feature's click carries its own ``id`` in its properties; a canvas point carries only these two.
     """
-    props = (clicked or {}).get("properties") or {}
-    layer, index = props.get("atlas_canvas_layer"), props.get("atlas_index")
-    if not isinstance(layer, str) or not isinstance(index, int) or layer not in frames:
+    props = (clicked or {}).get("properties") if isinstance(clicked, Mapping) else None
+    if not isinstance(props, Mapping):
         return None
-    gdf = frames[layer]
+    layer, index = props.get("atlas_canvas_layer"), props.get("atlas_index")
+    if not isinstance(layer, str) or isinstance(index, bool) or not isinstance(index, int) or index < 0:
+        return None
+    return layer, index
+
+
+def feature_id_at(gdf: gpd.GeoDataFrame, index: int) -> str | None:
+    """The id of the point drawn at payload ``index`` of ``gdf`` (the frame exactly as drawn), or None."""
     if not 0 <= index < len(gdf):
         return None
     return str(gdf["id"].iloc[int(payload_order(gdf)[index])])
+
+
+def clicked_feature_id(frames: Mapping[str, gpd.GeoDataFrame], clicked: Mapping[str, Any] | None) -> str | None:
+    """The feature id behind a canvas click, given the drawn frames ({layer: GeoDataFrame}); None otherwise."""
+    hit = canvas_click(clicked)
+    if hit is None or hit[0] not in frames:
+        return None
+    return feature_id_at(frames[hit[0]], hit[1])
 
 
 class CanvasPoints(MacroElement):

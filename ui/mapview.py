@@ -10,6 +10,7 @@ from streamlit_folium import st_folium
 
 from geo.io import Atlas
 from geo.spatial import representative_point
+from layers import scale
 from layers.basemaps import BASEMAPS, basemap_group
 from layers.render import base_map, highlight_group, legend_group, overlay_group
 from ui import data, session
@@ -25,6 +26,11 @@ def _on_click() -> None:
     value = st.session_state.get(MAP_KEY) or {}
     drawing = value.get("last_active_drawing") or {}
     fid = (drawing.get("properties") or {}).get("id")
+    hit = scale.canvas_click(drawing)  # a point of a large layer drawn on the canvas: (layer, index)
+    if hit is not None:
+        atlas, fkey = data.get().atlas, session.current().filter_key
+        visible = data.visible_ids(data.data_dir(), atlas.hash, fkey).get(hit[0], [])
+        fid = scale.feature_id_at(data.frame(atlas, hit[0], visible), hit[1]) if hit[0] in atlas.layers else None
     if isinstance(fid, str) and fid:
         session.select(fid, pan=False)
 
@@ -38,6 +44,13 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
     for lid in view.layers:
         if lid not in atlas.layers:
             continue
+        if len(ids.get(lid, ())) > scale.CANVAS_THRESHOLD:  # large point layers: one canvas (layers/scale.py)
+            gdf = data.frame(atlas, lid, ids[lid])
+            if scale.layer_rendering(gdf) == "canvas":
+                groups.append(scale.canvas_group(gdf, lid, name=lid, system=system,
+                                                 cache_key=(directory, atlas.hash, view.filter_key)))
+                legend[lid] = sorted(set(gdf["kind"]))
+                continue
         collection = data.overlay_json(directory, atlas.hash, lid, view.filter_key, system, lang)
         groups.append(overlay_group(lid, collection, lang))
         kinds = {f["properties"]["kind"] for f in json.loads(collection)["features"]}
