@@ -312,6 +312,28 @@ _IDLE_JS = """() => {
 }"""
 
 
+# In the map frame: a point of the element matching `sel` where that element is the topmost one, nearest to
+# the centre of its bounding box (so the click reaches it and not a park or a plan drawn above it).
+_FREE_POINT_JS = """(sel) => {
+    const el = document.querySelector(sel);
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    const W = document.documentElement.clientWidth, H = document.documentElement.clientHeight;
+    const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    const pts = [];
+    for (let i = 1; i < 40; i++) for (let j = 1; j < 40; j++) {
+        const x = r.left + r.width * i / 40, y = r.top + r.height * j / 40;
+        if (x > 5 && y > 5 && x < W - 5 && y < H - 5) pts.push([x, y]);
+    }
+    pts.sort((a, b) => Math.hypot(a[0] - cx, a[1] - cy) - Math.hypot(b[0] - cx, b[1] - cy));
+    for (const [x, y] of pts) {
+        const hit = document.elementFromPoint(x, y);
+        if (hit === el) return {x, y};
+    }
+    return null;
+}"""
+
+
 _GRID_JS = """(grid) => {
     const headers = {};
     grid.querySelectorAll('th[role=columnheader]').forEach(th => {
@@ -458,6 +480,17 @@ class AppPage:
         return details.inner_text()
 
     # ---- the Leaflet map
+
+    def mouse_on(self, feature_id: str, click: bool = False) -> None:
+        """Move the real mouse onto ``feature_id`` on the map (where it is the topmost element), and click."""
+        point = self.map_frame().evaluate(_FREE_POINT_JS, HOOKS.feature(feature_id))
+        assert point, f"no visible, uncovered point of {feature_id} on the map"
+        box = self.page.locator(MAP_IFRAME).bounding_box()
+        x, y = box["x"] + point["x"], box["y"] + point["y"]
+        if click:
+            self.page.mouse.click(x, y)
+        else:
+            self.page.mouse.move(x, y)
 
     def feature_latlngs(self, feature_id: str) -> list[list[float]]:
         """[lat, lng] of every drawn point layer (marker) of ``feature_id`` that Leaflet holds right now."""

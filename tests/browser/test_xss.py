@@ -75,10 +75,13 @@ def test_payloads_render_as_text_and_nothing_runs(xss_app, hooks, dialogs, how):
     assert props["name_zh"] in panel
     assert props["description_zh"].split(" ")[1] in panel  # "<img src=x onerror=window.__xss=1><script>...</script>"
     assert "${window.__xss=1}" in panel
-    assert props["facts"][0]["label_zh"] in panel
+    grid = xss_app.page.locator('.st-key-side_panel [data-testid="stDataFrame"]').first
+    rows = xss_app.dataframe_rows(grid)
+    fact = props["facts"][0]
+    assert [r.get("指标") for r in rows] == [fact["label_zh"]]  # (the value column may be scrolled out of view)
     # hover the probe on the map: its tooltip shows the name as text
-    marker = xss_app.map_locator().locator(hooks.feature(PROBE))
-    marker.hover(force=True)
+    xss_app.map_frame().evaluate("() => window.map.setView([30.31, 120.08], 16, {animate: false})")
+    xss_app.mouse_on(PROBE)
     tooltip = xss_app.map_locator().locator(".leaflet-tooltip").first
     tooltip.wait_for(state="visible", timeout=10_000)
     assert props["name_zh"] in tooltip.inner_text()
