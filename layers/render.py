@@ -128,10 +128,13 @@ _SWATCH = {
 }
 
 
-def legend_html(entries: Iterable[tuple[str, list[tuple[str, str, str]]]], note: str = "") -> str:
+def legend_html(entries: Iterable[tuple[str, list[tuple[str, str, str]]]], note: str = "",
+                title: str = "图例 Legend") -> str:
     """HTML of the legend: (layer label, [(kind label, colour, shape)]) blocks; all text escaped here."""
-    parts = ['<div style="background:rgba(255,255,255,.92);padding:4px 8px;border-radius:4px;font-size:11px;'
-             'line-height:1.4;max-height:220px;overflow:auto;box-shadow:0 1px 4px rgba(0,0,0,.3)">']
+    parts = [f'<details open><summary style="cursor:pointer;font-size:12px;background:#fff;padding:2px 6px;'
+             f'border-radius:4px">{escape(title)}</summary>',
+             '<div style="background:rgba(255,255,255,.92);padding:4px 8px;border-radius:4px;font-size:11px;'
+             'line-height:1.4;max-height:180px;overflow:auto;box-shadow:0 1px 4px rgba(0,0,0,.3)">']
     for layer_label, items in entries:
         if not items:
             continue
@@ -141,7 +144,7 @@ def legend_html(entries: Iterable[tuple[str, list[tuple[str, str, str]]]], note:
             parts.append(f'<div><span style="{swatch}"></span>{escape(label)}</div>')
     if note:
         parts.append(f'<div style="margin-top:4px;color:#555">{escape(note)}</div>')
-    parts.append("</div>")
+    parts.append("</div></details>")
     return "".join(parts)
 
 

@@ -50,7 +50,7 @@ def _feature(atlas: Atlas, feature_id: str, lang: str) -> None:
     if other:
         st.caption(md(other))
     info = [(t("layer", lang), layer_label(layer, lang)), (t("kind", lang), kind_label(layer, row.get("kind"), lang))]
-    district = _district_name(atlas, row, lang)
+    district = _district_name(atlas, row, lang) if layer != "districts" else ""
     if district:
         info.append((t("district", lang), district))
     aliases = row.get("aliases") or []
@@ -108,7 +108,9 @@ def _facts(atlas: Atlas, row, lang: str, key: str) -> None:
         t("as_of", lang): f.get("as_of") or "",
         t("source", lang): f.get("source") or "",
     } for f in facts])
-    st.dataframe(table, hide_index=True, key=key, width="stretch")
+    st.dataframe(table, hide_index=True, key=key, width="stretch",
+                 column_config={t("fact", lang): st.column_config.TextColumn(width="medium"),
+                                t("value", lang): st.column_config.TextColumn(width="small")})
     cited = list(dict.fromkeys([f.get("source") for f in facts if f.get("source")] +
                                [s for s in _list(row.get("source_ids")) if s]))
     lines = []
