@@ -13,6 +13,8 @@ from typing import Any
 import folium
 import folium.plugins
 import geopandas as gpd
+import numpy as np
+import shapely
 from branca.element import MacroElement
 from folium.template import Template
 from shapely.geometry import mapping
@@ -27,6 +29,13 @@ from layers.styles import feature_style, highlight_style, legend_entries
 MAP_CENTER = (30.25, 120.12)  # lat, lon: central Hangzhou
 MAP_ZOOM = 10
 APPROX_BASES = ("district_only", "city_only", "schematic")
+# Display only (the export keeps the stored values): coordinates to 1e-6 deg (~0.1 m); converted GCJ-02
+# coordinates would otherwise carry 17 digits each and double the payload.
+DECIMALS = 6
+
+
+def _display_geometry(geom):
+    return shapely.transform(geom, lambda coords: np.round(coords, DECIMALS))
 
 
 def base_map(lang: str = "zh") -> folium.Map:
@@ -65,7 +74,8 @@ def display_collection(gdf: gpd.GeoDataFrame, layer: str, lang: str, system: str
         }
         props = {k: v for k, v in props.items() if k in definition.columns}
         safe = escape_properties(props)
-        features.append({"type": "Feature", "id": safe["id"], "properties": safe, "geometry": mapping(geom)})
+        features.append({"type": "Feature", "id": safe["id"], "properties": safe,
+                         "geometry": mapping(_display_geometry(geom))})
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -108,7 +108,7 @@ def test_overlays_use_the_tiles_coordinate_system(app, atlas, basemap, system):
         if system == "gcj02":
             ex, ey = wgs84_to_gcj02(np.array([x]), np.array([y]))
             x, y = ex[0], ey[0]
-        assert features[row["id"]]["geometry"]["coordinates"] == pytest.approx([x, y], abs=1e-9)
+        assert features[row["id"]]["geometry"]["coordinates"] == pytest.approx([x, y], abs=1.1e-6)
 
 
 def test_filters_and_basemap_keep_the_map_mounted(app):

@@ -76,9 +76,9 @@ def test_amap_overlays_are_gcj02(mini_atlas):
     gcj = display_collection(gdf, "institutions", "zh", "gcj02")
     for a, b, (_, row) in zip(wgs["features"], gcj["features"], gdf.iterrows(), strict=True):
         x, y = row.geometry.x, row.geometry.y
-        assert a["geometry"]["coordinates"] == pytest.approx([x, y], abs=1e-12)
+        assert a["geometry"]["coordinates"] == pytest.approx([x, y], abs=1e-6)  # 6 decimals for display
         ex, ey = wgs84_to_gcj02(np.array([x]), np.array([y]))
-        assert b["geometry"]["coordinates"] == pytest.approx([ex[0], ey[0]], abs=1e-9)
+        assert b["geometry"]["coordinates"] == pytest.approx([ex[0], ey[0]], abs=1e-6)
         assert abs(b["geometry"]["coordinates"][0] - x) > 1e-3  # a real shift of hundreds of metres
 
 
@@ -120,3 +120,10 @@ def test_base_map_script_is_identical_across_reruns():
     second = generate_js_hash(_get_map_string(base_map("zh")), "atlas_map", False)
     assert first == second
     assert re.search(r"L\.Control\.Measure", _get_map_string(base_map("zh")))
+
+
+@pytest.mark.parametrize("system", ["wgs84", "gcj02"])
+def test_display_coordinates_have_at_most_six_decimals(mini_atlas, system):
+    text = json.dumps(display_collection(mini_atlas.layers["districts"], "districts", "zh", system))
+    numbers = re.findall(r"-?\d+\.\d+", text)
+    assert numbers and all(len(n.split(".")[1]) <= 6 for n in numbers)
