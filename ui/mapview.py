@@ -58,8 +58,9 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
     center = None
     if view.sel and view.sel in atlas:
         groups.append(highlight_group(data.highlight_json(directory, atlas.hash, view.sel, system, lang)))
-        if st.session_state.get(session.PAN) == view.sel:
+        if st.session_state.get(session.PAN) == view.sel:  # pan once per selection made outside the map
             center = _center(atlas, view.sel, system)
+            st.session_state[session.PAN] = ""
     else:
         groups.append(highlight_group(None))
     groups.append(legend_group(legend, lang, t("map_note", lang)))
