@@ -30,7 +30,8 @@ def _on_click() -> None:
     if hit is not None:
         atlas, fkey = data.get().atlas, session.current().filter_key
         visible = data.visible_ids(data.data_dir(), atlas.hash, fkey).get(hit[0], [])
-        fid = scale.feature_id_at(data.frame(atlas, hit[0], visible), hit[1]) if hit[0] in atlas.layers else None
+        fid = scale.feature_id_at(scale.subset(atlas.layers[hit[0]], visible), hit[1]) \
+            if hit[0] in atlas.layers else None
     if isinstance(fid, str) and fid:
         session.select(fid, pan=False)
 
@@ -45,11 +46,11 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
         if lid not in atlas.layers:
             continue
         if len(ids.get(lid, ())) > scale.CANVAS_THRESHOLD:  # large point layers: one canvas (layers/scale.py)
-            gdf = data.frame(atlas, lid, ids[lid])
+            gdf = scale.subset(atlas.layers[lid], ids[lid])
             if scale.layer_rendering(gdf) == "canvas":
                 groups.append(scale.canvas_group(gdf, lid, name=lid, system=system,
                                                  cache_key=(directory, atlas.hash, view.filter_key)))
-                legend[lid] = sorted(set(gdf["kind"]))
+                legend[lid] = sorted(gdf["kind"].unique().tolist())
                 continue
         collection = data.overlay_json(directory, atlas.hash, lid, view.filter_key, system, lang)
         groups.append(overlay_group(lid, collection, lang))

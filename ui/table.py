@@ -7,11 +7,15 @@ import streamlit as st
 
 from geo.export import EXPORT_SYSTEMS, export_filename
 from geo.io import Atlas
+from layers.scale import subset
 from ui import data, session
 from ui.i18n import basis_label, kind_label, layer_label, t
 
 TABLE_KEY = "table"
 TABLE_IDS = "_table_ids"
+# At most this many rows are built and sent (make bench: 100k rows cost seconds per rerun and megabytes);
+# the heading still gives the full count, and the export holds every visible feature.
+TABLE_MAX_ROWS = 1000
 
 
 def visible_frame(atlas: Atlas, view, ids: dict[str, list[str]]) -> pd.DataFrame:
@@ -23,9 +27,9 @@ def visible_frame(atlas: Atlas, view, ids: dict[str, list[str]]) -> pd.DataFrame
         names = dict(zip(d["adcode"], d["name_zh" if lang == "zh" else "name_en"], strict=True))
     rows = []
     for lid in view.layers:
-        if lid not in atlas.layers:
+        if lid not in atlas.layers or len(rows) >= TABLE_MAX_ROWS:
             continue
-        gdf = data.frame(atlas, lid, ids.get(lid, []))
+        gdf = subset(atlas.layers[lid], ids.get(lid, [])).iloc[:TABLE_MAX_ROWS - len(rows)]
         for _, row in gdf.iterrows():
             rows.append({
                 "id": row["id"], t("name_zh", lang): row.get("name_zh"), t("name_en", lang): row.get("name_en"),
@@ -49,8 +53,12 @@ def _on_table_select() -> None:
 def render_table(atlas: Atlas, view, ids: dict[str, list[str]]) -> None:
     lang = view.lang
     frame = visible_frame(atlas, view, ids)
-    st.subheader(f"{t('table', lang)} ({len(frame)})")
+    total = sum(len(ids.get(lid, [])) for lid in view.layers if lid in atlas.layers)
+    st.subheader(f"{t('table', lang)} ({total})")
     st.caption(t("table_help", lang))
+    if total > len(frame):
+        st.caption(f"仅列出前 {len(frame)} 项；请用筛选缩小范围，或导出全部。" if lang == "zh" else
+                   f"Listing the first {len(frame)}; narrow with the filters, or export them all.")
     st.session_state[TABLE_IDS] = frame["id"].tolist() if len(frame) else []
     if frame.empty:
         st.caption(t("no_data", lang))

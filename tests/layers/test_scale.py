@@ -137,3 +137,10 @@ def test_canvas_group_renders_one_layer_with_its_code_and_no_properties():
 def test_canvas_group_of_an_empty_frame_is_an_empty_group():
     group = scale.canvas_group(points(0), "companies", name="companies")
     assert not group._children
+
+
+@pytest.mark.parametrize("keep", [[], ["co_t00003", "co_t00001"], [f"co_t{i:05d}" for i in range(20)], ["nope"]])
+def test_subset_equals_isin_in_frame_order(keep):
+    gdf = points(20)
+    got = scale.subset(gdf, keep)
+    assert got["id"].tolist() == gdf[gdf["id"].isin(keep)]["id"].tolist()
