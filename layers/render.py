@@ -158,10 +158,11 @@ def legend_html(entries: Iterable[tuple[str, list[tuple[str, str, str]]]], note:
     return "".join(parts)
 
 
-def legend_group(visible: dict[str, list[str]], lang: str, note: str = "") -> folium.FeatureGroup:
+def legend_group(visible: dict[str, list[str]], lang: str, note: str = "", title: str = "图例 Legend"
+                 ) -> folium.FeatureGroup:
     """The legend for the visible layers (``visible``: layer -> kinds present) as a dynamic group."""
     entries = [(LAYERS[lid][1 if lang == "zh" else 2], legend_entries(lid, kinds, lang))
                for lid, kinds in visible.items()]
     group = folium.FeatureGroup(name="legend", control=False)
-    _Legend(legend_html(entries, note)).add_to(group)
+    _Legend(legend_html(entries, note, title)).add_to(group)
     return group

@@ -27,6 +27,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "search_results": ("搜索结果", "Search results"),
     "no_results": ("没有匹配的名称。", "No name matches."),
     "clear": ("清除全部筛选", "Clear all filters"),
+    "legend": ("图例", "Legend"),
     "map_note": ("虚线表示位置为近似（仅知所在区县或示意）。",
                  "Dashed: approximate position (district only or schematic)."),
     "overview": ("总览", "Overview"),

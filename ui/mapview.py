@@ -64,7 +64,7 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
             st.session_state[session.PAN] = ""
     else:
         groups.append(highlight_group(None))
-    groups.append(legend_group(legend, lang, t("map_note", lang)))
+    groups.append(legend_group(legend, lang, t("map_note", lang), t("legend", lang)))
     st_folium(base_map(lang), key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
               returned_objects=RETURNED, feature_group_to_add=groups, center=center, on_change=_on_click)
 

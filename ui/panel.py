@@ -37,7 +37,10 @@ def _overview(atlas: Atlas, view, counts: dict[str, int]) -> None:
     st.markdown(f"**{t('visible_now', lang)}**")
     lines = [f"- {md(layer_label(lid, lang))}: {counts.get(lid, 0)}" for lid in view.layers if lid in atlas.layers]
     st.markdown("\n".join(lines) if lines else md(t("none", lang)))
-    active = [*view.districts, *view.kinds, *view.tags] + ([view.q] if view.q else [])
+    districts = atlas.layers.get("districts")
+    names = dict(zip(districts["adcode"], districts[f"name_{lang}"], strict=True)) if districts is not None else {}
+    active = ([names.get(a, a) for a in view.districts] + [kind_label(None, k, lang) for k in view.kinds]
+              + [tag_label(x, lang) for x in view.tags] + ([f"“{view.q}”"] if view.q else []))
     st.markdown(f"**{t('active_filters', lang)}**: {md(', '.join(active)) if active else md(t('none', lang))}")
     charts.district_comparison(atlas, lang, selected=None)
 
