@@ -39,7 +39,7 @@ class Loaded:
 
 
 def current_hash(directory: str) -> str:
-    return atlas_hash(directory)
+    return atlas_hash(directory) if Path(directory).is_dir() else ""
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -48,7 +48,9 @@ def load(directory: str, content_hash: str) -> Loaded:
     path = Path(directory)
     errors: list[str] = []
     if not path.is_dir():
-        raise LayerError("data directory not found", path=directory)
+        message = str(LayerError("data directory not found (set ATLAS_DATA_DIR or run from the repository)",
+                                 path=directory))
+        return Loaded(atlas=Atlas(layers={}, sources={}, hash=content_hash, data_dir=path), errors=(message,))
     bad_files: dict[str, list[str]] = {}
     for problem in validate_dir(path):
         if problem.severity == "error":

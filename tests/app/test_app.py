@@ -389,6 +389,12 @@ def test_bad_feature_is_named(app, tmp_path):
     assert "moon_base" in messages
 
 
+def test_missing_data_directory_is_reported(app, tmp_path):
+    at = app(tmp_path / "nowhere")
+    assert any("data directory not found" in e.value.replace("\\", "") for e in at.error)
+    assert not at.toggle
+
+
 def test_english_interface(app):
     at = app(lang="en")
     assert at.title[0].value == "Hangzhou AI & Innovation Atlas"
