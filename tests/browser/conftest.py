@@ -35,6 +35,15 @@ TILE_HOST = re.compile(r"(^|\.)(autonavi\.com|amap\.com|openstreetmap\.org|opens
                        r"tianditu\.gov\.cn|geoq\.cn|bdimg\.com|map\.baidu\.com|arcgisonline\.com)$")
 SERVER_START_TIMEOUT_S = 90
 APP_IDLE_TIMEOUT_MS = 60_000
+MAP_TIMEOUT_MS = 60_000
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item, so the page fixture can save a screenshot of a failed test."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -249,13 +258,21 @@ def context(browser, guard, dialogs):
 
 
 @pytest.fixture
-def page(context, dialogs):
+def page(request, context, dialogs):
     p = context.new_page()
     p.on("dialog", dialogs.handle)
     errors: list[str] = []
     p.on("pageerror", lambda exc: errors.append(str(exc)))
     p.page_errors = errors  # type: ignore[attr-defined]
-    return p
+    yield p
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed and not p.is_closed():
+        # tests/artifacts/ is git-ignored: a picture and the page errors of the failed test
+        out = ROOT / "tests" / "artifacts"
+        out.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)[-120:]
+        p.screenshot(path=str(out / f"{name}.png"), full_page=True)
+        (out / f"{name}.txt").write_text("\n".join(errors) + "\n", encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- the app's hooks (docs/UI_HOOKS.md)
@@ -367,13 +384,30 @@ class AppPage:
         self.page.wait_for_timeout(400)
         self.page.wait_for_function(_IDLE_JS, timeout=timeout_ms)
 
-    def map_frame(self, timeout_ms: int = 30_000):
-        """The streamlit-folium component's frame (a Playwright Frame), once its Leaflet map exists."""
-        handle = self.page.wait_for_selector(MAP_IFRAME, state="attached", timeout=timeout_ms)
-        frame = handle.content_frame()
-        assert frame is not None, "the map iframe has no content frame"
-        frame.wait_for_function("() => !!(window.map && window.map._loaded)", timeout=timeout_ms)
-        return frame
+    def map_frame(self, timeout_ms: int = MAP_TIMEOUT_MS):
+        """The streamlit-folium component's frame (a Playwright Frame), once its Leaflet map exists.
+
+        Looks the iframe up again while waiting: Streamlit may replace it (a remount) during a rerun.
+        """
+        from playwright.sync_api import Error as PlaywrightError
+
+        deadline = time.monotonic() + timeout_ms / 1000
+        state = "no map iframe"
+        while time.monotonic() < deadline:
+            handle = self.page.query_selector(MAP_IFRAME)
+            frame = handle.content_frame() if handle else None
+            if frame is None:
+                self.page.wait_for_timeout(200)
+                continue
+            try:
+                frame.wait_for_function("() => !!(window.map && window.map._loaded)", timeout=3_000)
+                return frame
+            except PlaywrightError:  # a timeout of this slice, or the frame went away: look again
+                try:
+                    state = frame.evaluate("() => `url=${location.href} map=${typeof window.map}`")
+                except PlaywrightError as exc:
+                    state = f"frame gone ({exc.message[:80]})"
+        raise AssertionError(f"the Leaflet map did not load within {timeout_ms} ms: {state}")
 
     def map_locator(self):
         """frame_locator for the map iframe (clicks and text queries)."""
