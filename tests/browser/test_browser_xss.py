@@ -58,38 +58,42 @@ def test_fixture_carries_the_payloads():
         assert payload in text, payload
 
 
-@pytest.mark.parametrize("how", ["url", "search"])
-def test_payloads_render_as_text_and_nothing_runs(xss_app, hooks, dialogs, how):
+@pytest.mark.parametrize("how, lang", [("url", "zh"), ("search", "zh"), ("search", "en")])
+def test_payloads_render_as_text_and_nothing_runs(xss_app, hooks, dialogs, how, lang):
     props = probe_props()
-    params = {hooks.basemap_param: hooks.no_tiles}
+    name, description = props[f"name_{lang}"], props[f"description_{lang}"]
+    fact_label, fact_header = props["facts"][0][f"label_{lang}"], {"zh": "指标", "en": "Figure"}[lang]
+    params = {hooks.basemap_param: hooks.no_tiles, hooks.lang_param: lang}
     if how == "url":
         params[hooks.select_param] = PROBE
     xss_app.open(**params)
     xss_app.wait_for_count(hooks.feature(PROBE), 1)
     before = xss_app.page.evaluate(_ELEMENTS_JS)
     if how == "search":
-        xss_app.search("Injection probe", pick=props["name_zh"])
+        xss_app.search("Injection probe", pick=name)
     xss_app.wait_for_selected(PROBE)
-    panel = xss_app.selected_panel_text()
-    # the payloads are there, as literal text
-    assert props["name_zh"] in panel
-    assert props["description_zh"].split(" ")[1] in panel  # "<img src=x onerror=window.__xss=1><script>...</script>"
-    assert "${window.__xss=1}" in panel
-    grid = xss_app.page.locator('.st-key-side_panel [data-testid="stDataFrame"]').first
-    rows = xss_app.dataframe_rows(grid)
-    fact = props["facts"][0]
-    assert [r.get("指标") for r in rows] == [fact["label_zh"]]  # (the value column may be scrolled out of view)
-    # hover the probe on the map: its tooltip shows the name as text
+    # hover the probe on the map, so its tooltip (HTML built by folium) is rendered too
     xss_app.map_frame().evaluate("() => window.map.setView([30.31, 120.08], 16, {animate: false})")
     xss_app.mouse_on(PROBE)
     tooltip = xss_app.map_locator().locator(".leaflet-tooltip").first
     tooltip.wait_for(state="visible", timeout=10_000)
-    assert props["name_zh"] in tooltip.inner_text()
     xss_app.page.wait_for_timeout(500)
+
+    # nothing ran, nothing was injected
     assert_nothing_ran(xss_app, dialogs)
     after = xss_app.page.evaluate(_ELEMENTS_JS)
-    # the parent page gained no inline script and no image that is not the app's own
     new = [el for el in after if el not in before]
     assert not [el for el in new if el.startswith("script:inline")], new
     local = ("img:http://localhost", "img:data:")
     assert not [el for el in new if el.startswith("img:") and not el.startswith(local)], new
+
+    # and the payloads are there, as literal text: side panel, facts table, tooltip
+    panel = xss_app.selected_panel_text()
+    assert name in panel
+    assert description in panel
+    for alias in props["aliases"]:
+        assert alias in panel, alias
+    rows = xss_app.dataframe_rows(xss_app.page.locator('.st-key-side_panel [data-testid="stDataFrame"]').first)
+    assert [r.get(fact_header) for r in rows] == [fact_label]  # (the value column may be scrolled out of view)
+    tip = tooltip.inner_text()
+    assert props["name_zh"] in tip and props["name_en"] in tip, tip
