@@ -50,7 +50,10 @@ def assert_nothing_ran(app, dialogs) -> None:
         assert not injected, f"injected elements in {frame.url}: {injected}"
 
 
-def test_fixture_carries_the_payloads():
+def test_fixture_is_a_valid_atlas_carrying_the_payloads():
+    from geo.validate import validate_dir
+
+    assert validate_dir(XSS_DIR) == []
     props = probe_props()
     text = json.dumps(props, ensure_ascii=False)
     for payload in ("<img src=x onerror=window.__xss=1>", "<script>window.__xss=1</script>", "`", "${window.__xss=1}",
