@@ -100,7 +100,7 @@ def test_map_gets_only_display_properties_and_local_assets(app, atlas):
 @pytest.mark.parametrize(("basemap", "system"), [("amap_road", "gcj02"), ("amap_satellite", "gcj02"),
                                                  ("osm", "wgs84"), ("positron", "wgs84"), ("none", "wgs84")])
 def test_overlays_use_the_tiles_coordinate_system(app, atlas, basemap, system):
-    at = app(basemap=basemap, sel="inst_zju" if "inst_zju" in atlas else "")
+    at = app(basemap=basemap, sel="inst_zju")
     features = map_features(at)
     gdf = atlas.layers["institutions"]
     for _, row in gdf.iterrows():
@@ -109,6 +109,9 @@ def test_overlays_use_the_tiles_coordinate_system(app, atlas, basemap, system):
             ex, ey = wgs84_to_gcj02(np.array([x]), np.array([y]))
             x, y = ex[0], ey[0]
         assert features[row["id"]]["geometry"]["coordinates"] == pytest.approx([x, y], abs=1.1e-6)
+    highlight = [f for c in map_collections(at) for f in c["features"] if f["id"] == "inst_zju"]
+    assert len(highlight) == 2  # the feature and its selection outline, in the same system
+    assert highlight[0]["geometry"] == highlight[1]["geometry"]
 
 
 def test_filters_and_basemap_keep_the_map_mounted(app):
