@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -56,3 +59,17 @@ def test_search_selects_china_cloud_valley(app, hooks):
     assert_facts_and_articles(app, props)
     # only one feature is outlined as the selection
     assert app.count(f"[class*='{hooks.selected_prefix}']") == 1
+
+
+@pytest.mark.parametrize("layer_file, feature_id", [("districts.geojson", "dist_xihu"),
+                                                    ("parks.geojson", "park_china_cloud_valley")])
+def test_side_panel_states_the_location_precision(app, hooks, layer_file, feature_id):
+    """Locations are honest: the panel gives the stored precision as a distance, never "±?"."""
+    metres = float(feature_props(layer_file, feature_id)["location_precision_m"])
+    shown = f"{metres / 1000:.3g} 公里" if metres >= 1000 else f"{metres:g} 米"
+    app.open(**{hooks.basemap_param: hooks.no_tiles, hooks.select_param: feature_id})
+    app.wait_for_selected(feature_id)
+    panel = app.selected_panel_text()
+    match = re.search(r"位置精度: ±(\S+ ?\S*)", panel)
+    assert match, "no location precision in the side panel"
+    assert match.group(1).strip() == shown, f"{feature_id}: precision shown as ±{match.group(1)}, stored {metres:g} m"
