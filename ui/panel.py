@@ -6,6 +6,9 @@ Text from the data goes through ui.text.md (markdown-escaped) or into st.datafra
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import pandas as pd
 import streamlit as st
 
@@ -93,8 +96,10 @@ def _district_name(atlas: Atlas, row, lang: str) -> str:
 
 
 def _distance(metres, lang: str) -> str:
-    if not isinstance(metres, int | float):
+    """"250 米" / "2 公里": numbers from a GeoDataFrame arrive as numpy scalars (numbers.Real)."""
+    if isinstance(metres, bool) or not isinstance(metres, numbers.Real) or math.isnan(metres):
         return "?"
+    metres = float(metres)
     return f"{metres / 1000:.3g} {t('km', lang)}" if metres >= 1000 else f"{metres:g} {t('meters', lang)}"
 
 

@@ -255,6 +255,17 @@ def test_selection_via_query_param_shows_the_panel(app, atlas):
     assert map_args(at)["center"] is not None  # the map pans to a selection made outside the map
 
 
+@pytest.mark.parametrize(("feature_id", "lang", "metres", "shown"), [
+    ("dist_xihu", "zh", 250, "±250 米"), ("park_china_cloud_valley", "zh", 2000, "±2 公里"),
+    ("park_china_cloud_valley", "en", 2000, "±2 km"),
+])
+def test_panel_states_the_location_precision(app, atlas, feature_id, lang, metres, shown):
+    assert atlas.feature(feature_id)[1]["location_precision_m"] == metres  # the data this case was written for
+    at = app(sel=feature_id, lang=lang)
+    text = " ".join(m.value.replace("\\", "") for m in at.markdown)
+    assert shown in text
+
+
 def test_related_features_are_clickable(app, atlas):
     at = app(sel="park_yungu_center")
     rel = related(atlas, "park_yungu_center")
