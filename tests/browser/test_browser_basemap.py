@@ -14,6 +14,8 @@ import pytest
 
 from geo.crs import wgs84_to_gcj02
 
+pytestmark = pytest.mark.browser
+
 DATA = Path(__file__).resolve().parents[2] / "data"
 POINTS = ["park_china_cloud_valley", "inst_zju"]
 TOL = 1e-6  # degrees

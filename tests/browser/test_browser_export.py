@@ -13,6 +13,8 @@ from shapely.geometry import shape
 
 from geo.schema import LAYERS, NESTED_PROPERTIES
 
+pytestmark = pytest.mark.browser
+
 DATA = Path(__file__).resolve().parents[2] / "data"
 THEMATIC = ("plans", "parks", "institutions", "companies")
 

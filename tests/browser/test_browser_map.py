@@ -9,6 +9,8 @@ import pytest
 
 from geo.schema import LAYERS
 
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import pytest
+
+pytestmark = pytest.mark.browser
+
 # Every URL a document refers to for loading something (scripts, styles, icons, images, frames, media).
 _URLS_JS = """() => Array.from(document.querySelectorAll(
         'script[src], link[href], img[src], iframe[src], source[src], video[src], audio[src], embed[src], '

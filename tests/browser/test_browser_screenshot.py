@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import struct
 
+import pytest
+
 from scripts.screenshot import SIZE, shoot
+
+pytestmark = pytest.mark.browser
 
 
 def png_size(data: bytes) -> tuple[int, int]:

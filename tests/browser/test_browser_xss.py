@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.browser
+
 XSS_DIR = Path(__file__).resolve().parents[1] / "data" / "xss"
 PROBE = "park_xss_probe"
 
