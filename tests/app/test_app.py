@@ -167,8 +167,7 @@ def test_filters_change_counts_and_url(app, atlas, filters):
 
 @pytest.mark.parametrize(("text", "data_dir"), [
     ("云谷", REAL_DATA_DIR), ("雲谷", REAL_DATA_DIR), ("cloud valley", MINI_DIR), ("CLOUD VALLEY", MINI_DIR),
-    pytest.param("cloud valley", REAL_DATA_DIR, marks=pytest.mark.xfail(
-        reason="data/parks.geojson: park_yungu_center (Yungu Center) has no English 'Cloud Valley' alias yet")),
+    ("cloud valley", REAL_DATA_DIR),
 ])
 def test_search_finds_both_cloud_valleys(app, text, data_dir):
     at = app(data_dir)
