@@ -21,6 +21,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "districts": ("区县", "Districts"),
     "kinds": ("类型", "Kinds"),
     "tags": ("产业方向", "Sector tags"),
+    "choose": ("请选择", "Choose options"),
     "search": ("搜索名称", "Search names"),
     "search_help": ("中文名、英文名或别名，如 云谷 或 cloud valley",
                     "Chinese or English name or alias, e.g. 云谷 or cloud valley"),

@@ -39,13 +39,16 @@ def _filters(atlas: Atlas, lang: str) -> None:
             names[row["adcode"]] = row["name_zh"] if lang == "zh" else row["name_en"]
     for code in st.session_state.get("districts") or []:
         names.setdefault(code, code)
-    st.multiselect(t("districts", lang), list(names), key="districts", format_func=lambda a: names.get(a, a))
+    st.multiselect(t("districts", lang), list(names), key="districts", format_func=lambda a: names.get(a, a),
+                   placeholder=t("choose", lang))
     kinds = [(lid, k) for lid in LAYERS if lid in atlas.layers and lid not in ("city",) for k in KINDS[lid]]
     kind_layer = {k: lid for lid, k in kinds}
-    st.multiselect(t("kinds", lang), list(kind_layer), key="kinds",
+    st.multiselect(t("kinds", lang), list(kind_layer), key="kinds", placeholder=t("choose", lang),
                    format_func=lambda k: f"{kind_label(kind_layer[k], k, lang)} · {layer_label(kind_layer[k], lang)}")
-    st.multiselect(t("tags", lang), list(TAGS), key="tags", format_func=lambda x: tag_label(x, lang))
-    st.text_input(t("search", lang), key="q", help=t("search_help", lang), max_chars=100)
+    st.multiselect(t("tags", lang), list(TAGS), key="tags", format_func=lambda x: tag_label(x, lang),
+                   placeholder=t("choose", lang))
+    st.text_input(t("search", lang), key="q", help=t("search_help", lang), max_chars=100,
+                  placeholder=t("search_help", lang))
     query = (st.session_state.get("q") or "").strip()
     if query:
         results = search(atlas, query, limit=MAX_RESULTS)
