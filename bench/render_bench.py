@@ -110,7 +110,7 @@ def measure(sizes=DEFAULT_SIZES, repeat: int = 3, pans: int = 9, log=print) -> l
                         try:
                             page.goto(f"{base}/{name}", wait_until="load", timeout=180_000)
                             frame = br.map_frame(page, None)
-                            draws.append(br.first_draw_ms(page, frame))
+                            draws.append(br.first_draw_ms(page))
                             frame_ms, js_ms = br.pan_ms(frame, pans)
                             pan_all.extend(frame_ms)
                             pan_js.extend(js_ms)
