@@ -27,3 +27,8 @@ districts:
 	bash scripts/setup.sh
 	.venv/bin/pip install -q -r requirements-build.txt
 	$(PY) data/build_districts.py
+
+# The speed-and-scale benchmark (README "Performance"): prints a table, writes bench/out/results.json.
+bench: setup-dev
+	.venv/bin/pip install -q --disable-pip-version-check -r requirements-bench.txt
+	$(PY) -m bench.run

@@ -30,6 +30,20 @@ def _map_component(at):
     return comps[0].proto
 
 
+def page_bytes(at) -> int:
+    """Serialised size of every element and block of the page as AppTest holds it: what the run sends."""
+    total, stack = 0, [at._tree]
+    while stack:
+        node = stack.pop()
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "ByteSize"):
+            total += proto.ByteSize()
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            stack.extend(children.values())
+    return total
+
+
 def _run(at) -> float:
     t = time.perf_counter()
     at.run()
@@ -63,7 +77,7 @@ def measure_app(app: Path, data_dir: Path, *, repeat: int = 5, filter_changes: i
         _run(at)
         return {
             "cold_run_s": cold, "rerun_s": median(warm), "reruns_s": warm,
-            "map_bytes": len(proto.json_args.encode()), "map_bytes_by_arg": sizes,
+            "map_bytes": len(proto.json_args.encode()), "map_bytes_by_arg": sizes, "page_bytes": page_bytes(at),
             "filter_change_s": median(changes), "filter_changes_s": changes,
             "filter_keeps_map": all(kept), "filter_kept": kept,
         }
