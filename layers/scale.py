@@ -1,13 +1,16 @@
 """Rendering by size: styled markers for small point layers, one canvas layer for large ones.
 
-``make bench`` measured (README, "Performance") that one SVG circle marker per feature is fine for a few
-hundred points and stops panning smoothly in the low thousands, while a canvas that stamps every point into one
-bitmap pans 100k points in a few milliseconds. So a point layer with more than :data:`CANVAS_THRESHOLD`
-features is drawn by :class:`CanvasPoints` (plain Leaflet, no plugin, nothing to vendor), which sends only
-what the map needs: coordinates at 6 decimals (integers of 1e-6 degree, sorted by longitude and
-delta-encoded) and a style index per point. Names, ids and every other property stay on the server; a click
-reports the point's index through streamlit-folium (``last_active_drawing``) and :func:`clicked_feature_id`
-turns it back into the feature id, so details are fetched on demand (the side panel).
+``make bench`` (README, "Performance") measured one SVG circle marker per feature (the small-layer path of
+layers.render) against canvases: up to 500 points SVG markers cost about 0.3 MB and first-draw within ~0.1 s of
+a canvas, and pan within a frame or two; at 1000 they send 0.6 MB and take ~2.5x longer to first draw, at 10k
+6 MB, seconds to draw and 100+ ms pans. Leaflet's own canvas renderer (``prefer_canvas``) draws faster but
+pans worse (it redraws every path on each move). So a point layer with more than :data:`CANVAS_THRESHOLD`
+features is drawn by :class:`CanvasPoints` (plain Leaflet, no plugin, nothing to vendor), which stamps every
+point into one bitmap after each move (100k points: ~30 ms) and sends only what the map needs: coordinates at
+6 decimals (integers of 1e-6 degree, sorted by longitude and delta-encoded) and a style index per point.
+Names, ids and every other property stay on the server; a click reports the point's index through
+streamlit-folium (``last_active_drawing``) and :func:`feature_id_at` turns it back into the feature id, so
+details are fetched on demand (the side panel). Hover tooltips exist only on the marker path.
 
 The serialised payload is cached by (content key, layer, filter key, system); without a key the frame's
 content is hashed.
@@ -32,7 +35,7 @@ from geo.crs import get_transform
 from layers.styles import colour
 
 # Point layers with more features than this are drawn on a canvas (see the module docstring and README).
-CANVAS_THRESHOLD = 1000
+CANVAS_THRESHOLD = 500
 APPROX_BASES = ("district_only", "city_only", "schematic")
 _SCALE = 1_000_000  # 6 decimals
 _CACHE_SIZE = 16
