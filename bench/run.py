@@ -93,7 +93,8 @@ def verdicts(r: dict) -> dict[str, bool | None]:
         "default page payload <= 0.5 MB": d["page_bytes"] / 1e6 <= t["default_page_mb"],
         "filter change Python <= 0.3 s": d["filter_change_s"] <= t["filter_change_s"],
         "filter change keeps the map (no remount)": d["filter_keeps_map"]
-        and (b.get("atlas_default", {}).get("view_kept") is not False),
+        and all(b.get(k, {}).get(x) is not False for k in ("atlas_default", "atlas_100k")
+                for x in ("view_kept", "filter_applied")),
     }
     if big:
         out.update({
@@ -139,6 +140,8 @@ def table(r: dict) -> str:
         bare = b["bare"]["first_draw_ms"]
         for name, row in b.items():
             kept = {True: "yes", False: "no"}.get(row.get("view_kept"), "–")
+            if row.get("filter_applied") is False:
+                kept += " (filter not applied)"
             canvas = f"{row['canvas_drawn_ms']:.0f}" if "canvas_drawn_ms" in row else "–"
             lines.append(f"| {name} | {row['first_draw_ms']:.0f} | {row['first_draw_ms'] / bare:.2f}x | {canvas} | "
                          f"{row['pan_ms']:.1f} | {row['pan_js_ms']:.1f} | {kept} |")
@@ -161,14 +164,25 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats and sizes (a smoke run)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium measurements")
+    parser.add_argument("--browser-only", action="store_true",
+                        help="redo only the Chromium measurements, on top of bench/out/results.json")
     args = parser.parse_args(argv)
     log = lambda msg: print(msg, flush=True)  # noqa: E731
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict = {"machine": machine()}
     log(f"bench: {results['machine']['nproc']} CPUs, {results['machine']['cpu']}")
     dirs = datasets(SIZES)
-    results["python"] = python_part(dirs, args.quick, log)
-    if not args.no_browser:
+    if args.browser_only:
+        previous = json.loads((OUT / "results.json").read_text(encoding="utf-8"))
+        results.update({k: previous[k] for k in ("python", "render") if k in previous})
+        results["machine"]["browser_rerun"] = True
+    else:
+        results["python"] = python_part(dirs, args.quick, log)
+    if args.browser_only:
+        from bench import browser_bench
+
+        results["browser"] = browser_bench.measure(dirs["default"], dirs["100k"], OUT / "browser", repeat=5, log=log)
+    elif not args.no_browser:
         from bench import browser_bench, render_bench
 
         sizes = (300, 1000, 3000) if args.quick else render_bench.DEFAULT_SIZES + (100000,)
