@@ -34,7 +34,7 @@ from bench.synthetic import synthetic_features
 
 ROOT = Path(__file__).resolve().parents[1]
 MODES = ("svg", "leaflet_canvas", "atlas_canvas")
-DEFAULT_SIZES = (100, 300, 1000, 3000, 10000)
+DEFAULT_SIZES = (100, 300, 500, 1000, 3000, 10000)
 # Modes too slow to be worth timing beyond this size (the table says "not run").
 MAX_N = {"svg": 10000, "leaflet_canvas": 30000, "atlas_canvas": 100000}
 
