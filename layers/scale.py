@@ -281,10 +281,11 @@ CANVAS_JS = """
         this._buf = new Uint32Array(this._img.data.buffer);
         var st = disc(r), off = new Int32Array(st.length), ring = new Uint8Array(st.length);
         for (var q = 0; q < st.length; q++) { off[q] = st[q][1] * w + st[q][0]; ring[q] = st[q][2] ? 1 : 0; }
-        this._off = off; this._ring = ring; this._sdx = st.map(function (v) { return v[0]; });
+        this._stampOffsets = off; this._stampRing = ring; this._sdx = st.map(function (v) { return v[0]; });
         this._sdy = st.map(function (v) { return v[1]; });
       }
-      var buf = this._buf, off = this._off, ring = this._ring, sl = off.length, sdx = this._sdx, sdy = this._sdy;
+      var buf = this._buf, off = this._stampOffsets, ring = this._stampRing, sl = off.length;
+      var sdx = this._sdx, sdy = this._sdy;
       buf.fill(0);
       var k = Math.pow(2, map.getZoom()), po = map.getPixelOrigin(), ox = po.x + tl.x, oy = po.y + tl.y;
       var mx = this._mx, my = this._my, sty = this._style, fills = this._fills, rings = this._rings, n = this._n;

@@ -144,3 +144,9 @@ def test_subset_equals_isin_in_frame_order(keep):
     gdf = points(20)
     got = scale.subset(gdf, keep)
     assert got["id"].tolist() == gdf[gdf["id"].isin(keep)]["id"].tolist()
+
+
+@pytest.mark.parametrize("internal", ["_on", "_off", "_events", "_map", "_leaflet_id", "_listens", "_zoomAnimated"])
+def test_canvas_layer_code_does_not_overwrite_leaflet_internals(internal):
+    # Overwriting L.Evented's _off broke layer.off(): streamlit-folium's click hook threw and clicks did nothing.
+    assert f"this.{internal} =" not in scale.CANVAS_JS
