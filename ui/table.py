@@ -67,6 +67,9 @@ def render_table(atlas: Atlas, view, ids: dict[str, list[str]]) -> None:
                  width="stretch", height=320)
 
 
+EXPORT_EAGER_MAX = 2000  # features; above this the export file is built on click
+
+
 def render_export(atlas: Atlas, directory: str, view) -> None:
     lang = view.lang
     st.subheader(t("export", lang))
@@ -80,8 +83,19 @@ def render_export(atlas: Atlas, directory: str, view) -> None:
     crs = c2.selectbox(t("export_crs", lang), list(EXPORT_SYSTEMS), key="export_crs",
                        format_func=lambda c: t(f"crs_{c}", lang))
     chosen = tuple(layers) if scope == "visible" else (scope,)
-    text = data.export_json(directory, atlas.hash, chosen, view.filter_key, crs)
-    st.download_button(t("export_button", lang), data=text.encode("utf-8"), key="export_download",
+    visible = data.visible_ids(directory, atlas.hash, view.filter_key)
+    st.download_button(t("export_button", lang), data=export_data(directory, atlas.hash, chosen, view.filter_key, crs,
+                                                                   sum(len(visible.get(lid, ())) for lid in chosen)),
+                       key="export_download",
                        file_name=export_filename(chosen, view.filters, crs), mime="application/geo+json",
                        on_click="ignore", icon=":material/download:", disabled=not chosen)
     st.caption(t("export_note", lang))
+
+
+def export_data(directory: str, content_hash: str, chosen: tuple[str, ...], fkey: tuple, crs: str, count: int):
+    """The download's bytes, or for more than EXPORT_EAGER_MAX features a callable that builds them when the button
+    is clicked, so a filter change at 100k features does not serialise the whole export on every rerun."""
+    def build() -> bytes:
+        return data.export_json(directory, content_hash, chosen, fkey, crs).encode("utf-8")
+
+    return build if count > EXPORT_EAGER_MAX else build()
