@@ -121,6 +121,14 @@ def overlay_json(directory: str, content_hash: str, layer: str, fkey: tuple, sys
     return json.dumps(display_collection(frame(atlas, layer, ids), layer, lang, system), ensure_ascii=False)
 
 
+@st.cache_data(show_spinner=False, max_entries=512)
+def visible_kinds(directory: str, content_hash: str, layer: str, fkey: tuple) -> list[str]:
+    """The kinds among the filtered features of ``layer`` (for the legend), without re-parsing the GeoJSON."""
+    atlas = load(directory, content_hash).atlas
+    ids = visible_ids(directory, content_hash, fkey)[layer]
+    return sorted(frame(atlas, layer, ids)["kind"].dropna().unique().tolist())
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def highlight_json(directory: str, content_hash: str, feature_id: str, system: str, lang: str) -> str | None:
     atlas = load(directory, content_hash).atlas

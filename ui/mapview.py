@@ -3,8 +3,6 @@ streamlit-folium, so filters and basemap switches keep the view; a click on a fe
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -54,8 +52,7 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
                 continue
         collection = data.overlay_json(directory, atlas.hash, lid, view.filter_key, system, lang)
         groups.append(overlay_group(lid, collection, lang))
-        kinds = {f["properties"]["kind"] for f in json.loads(collection)["features"]}
-        legend[lid] = sorted(kinds)
+        legend[lid] = data.visible_kinds(directory, atlas.hash, lid, view.filter_key)
     center = None
     if view.sel and view.sel in atlas:
         groups.append(highlight_group(data.highlight_json(directory, atlas.hash, view.sel, system, lang)))
