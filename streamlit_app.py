@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo.io import Atlas
 from layers.basemaps import available
-from ui import data, mapview, panel, session, sidebar, table
+from ui import data, layout, mapview, panel, session, sidebar, table
 from ui.i18n import t
 from ui.text import md
 
@@ -40,19 +40,19 @@ lang = view.lang
 ids = data.visible_ids(directory, atlas.hash, view.filter_key)
 counts = {lid: len(v) for lid, v in ids.items()}
 
-st.title(t("title", lang))
-st.caption(t("subtitle", lang))
+layout.frame(lang)
 for message in loaded.errors:
     st.error(md(t("data_error", lang) + message), icon=":material/error:")
 if warnings:
     st.warning(md(t("query_warning", lang) + ", ".join(warnings)))
 
-sidebar.render(atlas, basemaps, counts, lang)
-view = session.current()  # widgets above may have changed it in this run
-col_map, col_panel = st.columns([3, 2], gap="medium")
-with col_map:
+# The map first (its state is already in the session), then the sidebar's widgets, then the panel and what is
+# below the fold: the first feature is drawn as early as a bare map page allows.
+col_map, col_panel = layout.columns()
+with col_map, st.container(key="map_box"):
     mapview.render(atlas, directory, view, ids, key)
-with col_panel, st.container(height=680, border=False, key="side_panel"):
+sidebar.render(atlas, basemaps, counts, lang)
+with col_panel, st.container(height=layout.PANEL_HEIGHT, border=False, key="side_panel"):
     panel.render(atlas, view, counts)
 table.render_table(atlas, view, ids)
 table.render_export(atlas, directory, view)

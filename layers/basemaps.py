@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 
 import folium
+from branca.element import MacroElement
+from folium.template import Template
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,46 @@ def available(tianditu_key: str | None) -> list[str]:
     return [b.id for b in BASEMAPS.values() if key or not b.needs_key]
 
 
-def basemap_group(basemap_id: str, tianditu_key: str | None = None) -> folium.FeatureGroup:
-    """The tiles of one basemap in a FeatureGroup (sent as a dynamic layer, so a switch keeps the view)."""
+class TileNotice(MacroElement):
+    """A notice on the map when its group's tiles fail to load and none has loaded (no internet, a blocked
+    host): the map would otherwise be plain grey with no hint why. ``text`` is ours, escaped by the caller."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function() {
+            var group = {{ this._parent.get_name() }}, errors = 0, loads = 0, control = null;
+            function show(map) {
+                if (control || !map) { return; }
+                control = L.control({position: "topright"});
+                control.onAdd = function() {
+                    var div = L.DomUtil.create("div", "atlas-tiles-failed");
+                    div.innerHTML = {{ this.text|tojson }};
+                    return div;
+                };
+                control.addTo(map);
+            }
+            group.eachLayer(function(layer) {
+                layer.on("tileload", function() { loads += 1; if (control) { control.remove(); control = null; } });
+                layer.on("tileerror", function() {
+                    errors += 1;
+                    if (errors >= {{ this.after }} && loads === 0) { show(group._map); }
+                });
+            });
+            group.on("remove", function() { if (control) { control.remove(); control = null; } });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str, after: int = 3):
+        super().__init__()
+        self._name = "TileNotice"
+        self.text = text
+        self.after = int(after)
+
+
+def basemap_group(basemap_id: str, tianditu_key: str | None = None, notice: str = "") -> folium.FeatureGroup:
+    """The tiles of one basemap in a FeatureGroup (sent as a dynamic layer, so a switch keeps the view);
+    ``notice`` (escaped text) is shown on the map if the tiles cannot be loaded."""
     base = BASEMAPS[basemap_id]
     group = folium.FeatureGroup(name=f"basemap-{base.id}", control=False)
     key = valid_key(tianditu_key) or ""
@@ -79,4 +119,6 @@ def basemap_group(basemap_id: str, tianditu_key: str | None = None) -> folium.Fe
         folium.TileLayer(tiles=url % {"key": key} if base.needs_key else url, attr=base.attr,
                          subdomains=base.subdomains, max_zoom=base.max_zoom, max_native_zoom=base.max_zoom,
                          name=f"tiles-{base.id}", control=False, class_name=f"atlas-tiles-{base.id}").add_to(group)
+    if base.tiles and notice:
+        TileNotice(notice).add_to(group)
     return group

@@ -11,7 +11,11 @@ from dataclasses import dataclass
 from geo.schema import LAYERS
 
 # Properties of every display feature, built by layers.render.display_collection.
-DISPLAY_COLUMNS: tuple[str, ...] = ("id", "layer", "kind", "name", "name_alt", "kind_label", "approx")
+# ``prec``: location precision in metres; ``spot``: the name of the place whose position the feature stands at
+# (itself, its parent, district or the city); ``foot``: that place's id when it is an area (its footprint is the
+# feature's uncertainty), else "".
+DISPLAY_COLUMNS: tuple[str, ...] = ("id", "layer", "kind", "name", "name_alt", "kind_label", "approx", "prec",
+                                    "spot", "foot")
 
 
 @dataclass(frozen=True)

@@ -32,11 +32,11 @@ from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from geo.crs import get_transform
+from geo.precision import approximate_mask
 from layers.styles import colour
 
 # Point layers with more features than this are drawn on a canvas (see the module docstring and README).
 CANVAS_THRESHOLD = 500
-APPROX_BASES = ("district_only", "city_only", "schematic")
 _SCALE = 1_000_000  # 6 decimals
 _CACHE_SIZE = 16
 _cache: OrderedDict[Hashable, str] = OrderedDict()
@@ -115,8 +115,7 @@ def encode_points(gdf: gpd.GeoDataFrame, layer: str, system: str = "wgs84") -> d
     qx, qy = np.rint(np.asarray(x) * _SCALE).astype(np.int64), np.rint(np.asarray(y) * _SCALE).astype(np.int64)
     n = len(gdf)
     kinds = gdf["kind"].astype(str).to_numpy()[order] if "kind" in gdf.columns else np.full(n, "")
-    approx = (gdf["location_basis"].isin(APPROX_BASES).to_numpy()[order] if "location_basis" in gdf.columns
-              else np.zeros(n, dtype=bool))
+    approx = approximate_mask(gdf)[order] if n else np.zeros(0, dtype=bool)
     keys = np.char.add(kinds.astype(str), np.where(approx, "|1", "|0")) if n else np.array([], dtype=str)
     uniq, style_idx = np.unique(keys, return_inverse=True)
     styles = [{"fill": colour(layer, k.rsplit("|", 1)[0]), "approx": k.endswith("|1")} for k in uniq.tolist()]

@@ -55,8 +55,12 @@ def feature_style(feature: Mapping[str, Any]) -> dict[str, Any]:
         style.update(weight=1.2, fillOpacity=0.06, color="#4b5563")
     elif layer == "plans":
         style.update(weight=3, fillOpacity=0.12, dashArray="6 4")
-    else:
+    else:  # points: precise ones solid with a white ring, approximate ones hollow with a dashed ring
         style.update(radius=RADIUS.get(layer, 6), weight=1.5, color="#ffffff", fillOpacity=0.85)
+        if approx:
+            style.update(className=style["className"] + " atlas-approx", color=col, weight=2.5, dashArray="3 2",
+                         fillColor="#ffffff", fillOpacity=0.75)
+        return style
     if approx and layer not in ("city", "districts"):
         style.update(dashArray="3 3", fillOpacity=min(style["fillOpacity"], 0.45), color=col)
     return style
@@ -67,6 +71,14 @@ def highlight_style(feature: Mapping[str, Any]) -> dict[str, Any]:
     props = feature.get("properties") or {}
     return {"className": f"atlas-selected atlas-sel-{props.get('id', '')}", "color": HIGHLIGHT_COLOUR,
             "weight": 5, "opacity": 1.0, "fill": False, "radius": RADIUS.get(props.get("layer", ""), 6) + 6,
+            "interactive": False}
+
+
+def uncertainty_style(feature: Mapping[str, Any]) -> dict[str, Any]:
+    """Where the selected feature may really be (geodesic circle of its precision, or its anchor's footprint)."""
+    props = feature.get("properties") or {}
+    return {"className": f"atlas-uncertainty atlas-unc-{props.get('id', '')}", "color": "#111827", "weight": 2,
+            "opacity": 0.9, "dashArray": "6 5", "fill": True, "fillColor": HIGHLIGHT_COLOUR, "fillOpacity": 0.08,
             "interactive": False}
 
 

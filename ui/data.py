@@ -13,15 +13,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
+import shapely
 import streamlit as st
+from shapely.geometry import mapping
 
+from geo.crs import transform_geometry
 from geo.errors import LayerError
 from geo.export import to_geojson
 from geo.filters import Filters, apply_filters
 from geo.io import SOURCES_FILE, Atlas, atlas_hash, read_layer, read_sources
+from geo.precision import anchors, uncertainty
 from geo.schema import LAYERS
 from geo.validate import validate_dir
-from layers.render import display_collection
+from layers.points import points_payload
+from layers.render import display_collection, split_points
+from ui.i18n import name as feature_name
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_ERRORS_PER_FILE = 5
@@ -113,12 +120,54 @@ def frame(atlas: Atlas, layer: str, ids: list[str]) -> gpd.GeoDataFrame:
     return gdf[gdf["id"].isin(set(ids))]
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def spots(directory: str, content_hash: str, lang: str) -> dict[str, tuple[str, str]]:
+    """feature id -> (name of the place whose position it stands at, that place's id if it is an area else "")."""
+    atlas = load(directory, content_hash).atlas
+    out = {}
+    for fid, anchor in anchors(atlas).items():
+        _lid, row = atlas.feature(anchor)
+        geom = row.geometry
+        area = geom is not None and geom.geom_type in ("Polygon", "MultiPolygon")
+        out[fid] = (feature_name(row, lang), anchor if area and anchor != fid else "")
+    return out
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def overlay_json(directory: str, content_hash: str, layer: str, fkey: tuple, system: str, lang: str) -> str:
-    """The escaped display GeoJSON of one filtered layer in ``system`` (as sent to the browser)."""
+def overlay_json(directory: str, content_hash: str, layer: str, fkey: tuple, system: str, lang: str,
+                 part: str = "areas") -> str:
+    """The escaped display GeoJSON of one filtered layer in ``system`` (as sent to the browser): its areas and
+    lines (``part="areas"``, one folium.GeoJson per layer) or its points (``part="points"``, the group layer)."""
     atlas = load(directory, content_hash).atlas
     ids = visible_ids(directory, content_hash, fkey)[layer]
-    return json.dumps(display_collection(frame(atlas, layer, ids), layer, lang, system), ensure_ascii=False)
+    collection = display_collection(frame(atlas, layer, ids), layer, lang, system,
+                                    spots=spots(directory, content_hash, lang))
+    areas, points = split_points(collection)
+    return json.dumps(areas if part == "areas" else points, ensure_ascii=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def points_json(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, system: str,
+                lang: str) -> str:
+    """The group layer's payload (layers.points) for the point features of ``layers``, filters applied."""
+    collections = [json.loads(overlay_json(directory, content_hash, lid, fkey, system, lang, "points"))
+                   for lid in layers]
+    return json.dumps(points_payload(collections), ensure_ascii=False, separators=(",", ":"))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def uncertainty_json(directory: str, content_hash: str, feature_id: str, system: str) -> str | None:
+    """Display GeoJSON of where ``feature_id`` may really be (geo.precision.uncertainty), in ``system``."""
+    atlas = load(directory, content_hash).atlas
+    if feature_id not in atlas:
+        return None
+    area = uncertainty(atlas, feature_id, anchors(atlas))
+    if area is None:
+        return None
+    area = transform_geometry(area, "wgs84", system)
+    area = shapely.transform(area, lambda xy: np.round(xy, 6))
+    return json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": feature_id}, "geometry": mapping(area)}]})
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

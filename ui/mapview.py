@@ -1,5 +1,6 @@
-"""The map: a fixed base map with dynamic feature groups (tiles, overlays, highlight, legend) via
-streamlit-folium, so filters and basemap switches keep the view; a click on a feature selects it."""
+"""The map: a fixed base map with dynamic feature groups (tiles, areas, the point groups, selection, measure
+tool, legend) via streamlit-folium, so filters, basemap and language switches keep the view; a click on a
+feature selects it without moving the map; a selection made elsewhere fits the map to it."""
 
 from __future__ import annotations
 
@@ -7,16 +8,19 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.io import Atlas
-from geo.spatial import representative_point
 from layers import scale
 from layers.basemaps import BASEMAPS, basemap_group
-from layers.render import base_map, highlight_group, legend_group, overlay_group
+from layers.escape import escape
+from layers.points import points_group
+from layers.render import base_map, highlight_group, legend_group, measure_group, overlay_group
 from ui import data, session
 from ui.i18n import t
 
 MAP_KEY = "atlas_map"
-MAP_HEIGHT = 620
+MAP_HEIGHT = 620  # px; the page's CSS (ui/layout.py) stretches the map to the window's height
 RETURNED = ["last_active_drawing", "last_object_clicked"]
+POINT_TEXT = ("group_one", "group_one_approx", "group_many", "group_hint", "approx_at", "precise")
+SYMBOLS = ("precise", "approx", "group", "uncertainty")
 
 
 def _on_click() -> None:
@@ -34,43 +38,50 @@ def _on_click() -> None:
         session.select(fid, pan=False)
 
 
+def point_text(lang: str) -> dict[str, str]:
+    """The labels the point groups' tooltips are made of ({n}, {spot}, {d} are filled in the browser)."""
+    text = {key: escape(t(f"pt_{key}", lang)) for key in POINT_TEXT}
+    return {**text, "km": escape(t("km", lang)), "m": escape(t("meters", lang))}
+
+
 def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tianditu_key: str | None) -> None:
     base = BASEMAPS[view.basemap]
     system = base.system
     lang = view.lang
-    groups = [basemap_group(base.id, tianditu_key)]
+    groups = [basemap_group(base.id, tianditu_key, notice=escape(t("tiles_failed", lang)))]
     legend: dict[str, list[str]] = {}
+    canvases, point_layers = [], []
     for lid in view.layers:
         if lid not in atlas.layers:
             continue
         if len(ids.get(lid, ())) > scale.CANVAS_THRESHOLD:  # large point layers: one canvas (layers/scale.py)
             gdf = scale.subset(atlas.layers[lid], ids[lid])
             if scale.layer_rendering(gdf) == "canvas":
-                groups.append(scale.canvas_group(gdf, lid, name=lid, system=system,
-                                                 cache_key=(directory, atlas.hash, view.filter_key)))
+                canvases.append(scale.canvas_group(gdf, lid, name=lid, system=system,
+                                                   cache_key=(directory, atlas.hash, view.filter_key)))
                 legend[lid] = sorted(gdf["kind"].unique().tolist())
                 continue
-        collection = data.overlay_json(directory, atlas.hash, lid, view.filter_key, system, lang)
-        groups.append(overlay_group(lid, collection, lang))
+        groups.append(overlay_group(lid, data.overlay_json(directory, atlas.hash, lid, view.filter_key, system,
+                                                           lang, "areas"), lang))
+        point_layers.append(lid)
         legend[lid] = data.visible_kinds(directory, atlas.hash, lid, view.filter_key)
-    center = None
-    if view.sel and view.sel in atlas:
-        groups.append(highlight_group(data.highlight_json(directory, atlas.hash, view.sel, system, lang)))
-        if st.session_state.get(session.PAN) == view.sel:  # pan once per selection made outside the map
-            center = _center(atlas, view.sel, system)
-            st.session_state[session.PAN] = ""
-    else:
-        groups.append(highlight_group(None))
-    groups.append(legend_group(legend, lang, t("map_note", lang), t("legend", lang)))
-    st_folium(base_map(lang), key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
-              returned_objects=RETURNED, feature_group_to_add=groups, center=center, on_change=_on_click)
+    groups.extend(canvases)
+    groups.append(points_group(data.points_json(directory, atlas.hash, tuple(point_layers), view.filter_key,
+                                                system, lang), point_text(lang)))
+    groups.append(_selection(atlas, directory, view, system))
+    groups.append(measure_group(lang))
+    groups.append(legend_group(legend, lang, t("map_note", lang), t("legend", lang),
+                               symbols=[(key, t(f"sym_{key}", lang)) for key in SYMBOLS]))
+    st_folium(base_map(), key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+              returned_objects=RETURNED, feature_group_to_add=groups, on_change=_on_click)
 
 
-def _center(atlas: Atlas, feature_id: str, system: str) -> tuple[float, float] | None:
-    from geo.crs import transform_geometry
-
-    _lid, row = atlas.feature(feature_id)
-    if row.geometry is None or row.geometry.is_empty:
-        return None
-    point = transform_geometry(representative_point(row.geometry), "wgs84", system)
-    return (round(point.y, 6), round(point.x, 6))
+def _selection(atlas: Atlas, directory: str, view, system: str):
+    """The selected feature and its uncertainty; fitted once per selection made outside the map."""
+    if not (view.sel and view.sel in atlas):
+        return highlight_group(None)
+    fit = st.session_state.get(session.PAN) == view.sel
+    if fit:
+        st.session_state[session.PAN] = ""
+    return highlight_group(data.highlight_json(directory, atlas.hash, view.sel, system, view.lang),
+                           data.uncertainty_json(directory, atlas.hash, view.sel, system), fit=fit)

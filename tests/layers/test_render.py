@@ -13,7 +13,15 @@ from streamlit_folium import _get_map_string, generate_js_hash
 from geo.crs import wgs84_to_gcj02
 from geo.io import load_atlas
 from layers.definitions import DISPLAY_COLUMNS
-from layers.render import base_map, display_collection, highlight_group, legend_group, legend_html, overlay_group
+from layers.render import (
+    base_map,
+    display_collection,
+    highlight_group,
+    legend_group,
+    legend_html,
+    measure_group,
+    overlay_group,
+)
 from tests.common import TEST_DATA_DIR
 
 XSS_DIR = TEST_DATA_DIR / "xss"
@@ -114,12 +122,30 @@ def test_legend_group_lists_visible_kinds():
     assert "Fund" not in html
 
 
-def test_base_map_script_is_identical_across_reruns():
-    """streamlit-folium keys the component on the base map's script: same script -> no remount."""
-    first = generate_js_hash(_get_map_string(base_map("zh")), "atlas_map", False)
-    second = generate_js_hash(_get_map_string(base_map("zh")), "atlas_map", False)
+def test_base_map_script_is_identical_across_reruns_and_languages():
+    """streamlit-folium keys the component on the base map's script: same script -> no remount, so the base map
+    carries nothing that depends on the language (the measure tool is a dynamic group)."""
+    first = generate_js_hash(_get_map_string(base_map()), "atlas_map", False)
+    second = generate_js_hash(_get_map_string(base_map()), "atlas_map", False)
     assert first == second
-    assert re.search(r"L\.Control\.Measure", _get_map_string(base_map("zh")))
+    assert "L.Control.Measure" not in _get_map_string(base_map())
+    assert '"maxZoom": 19' in _get_map_string(base_map())  # markercluster needs the map's maxZoom
+
+
+@pytest.mark.parametrize(("lang", "localization"), [("zh", "cn"), ("en", "en")])
+def test_measure_tool_is_a_dynamic_group_in_the_language(lang, localization):
+    html = rendered(measure_group(lang))
+    assert "new L.Control.Measure(" in html and f'"localization": "{localization}"' in html
+
+
+def test_selection_fits_only_when_asked(mini_atlas):
+    one = display_collection(mini_atlas.layers["parks"].iloc[[0]], "parks", "zh")
+    area = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "x_1"},
+         "geometry": {"type": "Polygon", "coordinates": [[[120, 30], [120.1, 30], [120.1, 30.1], [120, 30]]]}}]}
+    fitted = rendered(highlight_group(one, area, fit=True))
+    assert "fitBounds" in fitted and '"maxZoom": 15' in fitted and "atlas-unc-x_1" in fitted
+    assert "fitBounds" not in rendered(highlight_group(one, area, fit=False))
 
 
 @pytest.mark.parametrize("system", ["wgs84", "gcj02"])

@@ -21,6 +21,7 @@ def points(n: int, seed: int = 0, kinds=("company", "fund")) -> gpd.GeoDataFrame
         "id": [f"co_t{i:05d}" for i in range(n)],
         "kind": [kinds[i % len(kinds)] for i in range(n)],
         "location_basis": ["district_only" if i % 3 == 0 else "street_address" for i in range(n)],
+        "location_precision_m": [5000.0 if i % 3 == 0 else 50.0 for i in range(n)],
         "name_zh": [f"名字{i}" for i in range(n)],
         "description_en": ["secret server-side text"] * n,
     }, geometry=[Point(x, y) for x, y in zip(lon, lat, strict=True)], crs="EPSG:4326")
