@@ -107,10 +107,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "in_children_too": ("其中 {n} 个是上面已列出的相关要素，此处不再重复。",
                         "{n} of them are listed above under related features and are not repeated here."),
     "district_features": ("区内要素", "In this district"),
-    "loc_parent": ("位置为近似：此点代表{parent}，实际位置可能在 ±{d} 内。",
+    "loc_parent": ("位置为近似：此点代表{parent}，实际位置可能在 ±{d}内。",
                    "Approximate position: this point stands for {parent}; the actual site may be anywhere "
                    "within ±{d}."),
-    "loc_parent_unknown": ("位置为近似：此点随所在园区定位，实际位置可能在 ±{d} 内。",
+    "loc_parent_unknown": ("位置为近似：此点随所在园区定位，实际位置可能在 ±{d}内。",
                            "Approximate position: placed at its parent place; the actual site may be anywhere "
                            "within ±{d}."),
     "loc_district": ("仅知所在区县：此点为{district}的代表点，实际位置可能在区内任何地方（±{d}）。",
