@@ -20,7 +20,7 @@ from ui.i18n import basis_label, kind_label, layer_label, name, t, tag_label
 from ui.text import md
 
 POLYGONS = ("Polygon", "MultiPolygon")
-RELATIONS = ("parent", "children", "district", "in_district", "parks")
+RELATIONS = ("place", "participants", "parent", "children", "district", "in_district", "parks")
 FIRST_ITEMS = 8  # buttons shown per list (or per layer group); the rest open from "另外 n 个"
 FIRST_FACTS = 12  # the city's facts in the overview; the rest open from "另外 n 条"
 DEFAULT_RADIUS_KM = 3.0
@@ -72,6 +72,9 @@ def _feature(atlas: Atlas, feature_id: str, lang: str) -> None:
     tags = row.get("tags") or []
     if tags:
         info.append((t("tags_label", lang), ", ".join(tag_label(x, lang) for x in tags)))
+    start, end = row.get("date_start"), row.get("date_end")  # events
+    if isinstance(start, str) and start:
+        info.append((t("when", lang), f"{start} – {end}" if isinstance(end, str) and end and end != start else start))
     st.markdown("  \n".join(f"**{md(k)}**: {md(v)}" for k, v in info))
     description = row.get("description_zh" if lang == "zh" else "description_en")
     if description:
@@ -80,6 +83,9 @@ def _feature(atlas: Atlas, feature_id: str, lang: str) -> None:
     _facts(atlas, row, lang, key="facts")
     _location(atlas, layer, row, lang)
     groups = related(atlas, feature_id)
+    place = row.get("place")  # events: where, and who took part
+    groups["place"] = [place] if isinstance(place, str) and place in atlas else []
+    groups["participants"] = [p for p in _list(row.get("participants")) if p in atlas]
     listed = _related(atlas, groups, layer, lang)
     if row.geometry is not None and row.geometry.geom_type in POLYGONS and layer != "city":
         listed |= _inside(atlas, feature_id, groups, layer, lang, listed)

@@ -85,3 +85,19 @@ def test_article_labels_follow_the_registry_order():
     sources = {"s000": {}, "s001": {}, "s004": {}}
     assert article_labels(sources, "zh") == {"s000": "文1", "s001": "文2", "s004": "文3"}
     assert article_labels(sources, "en") == {"s000": "A1", "s001": "A2", "s004": "A3"}
+
+
+def test_district_chart_units_follow_the_language_and_skip_targets(tmp_path):
+    from geo.io import load_atlas
+    from tests.common import copy_mini, edit_feature
+    from ui.charts import comparable_facts
+
+    data = copy_mini(tmp_path / "atlas")
+    for district, value in (("dist_xihu", 72), ("dist_gongshu", 30)):
+        edit_feature(data, "districts.geojson", district, facts=[
+            fact(attribute="labs", value=value, unit="家 (count)", source="s000"),
+            fact(attribute="goal", value=value, unit="个", unit_en="count", target=True, source="s000")])
+    atlas = load_atlas(data)
+    assert set(comparable_facts(atlas, "zh")) == {"labs"}  # the targets are not compared with achieved figures
+    assert set(comparable_facts(atlas, "zh")["labs"]["unit"]) == {"家"}
+    assert set(comparable_facts(atlas, "en")["labs"]["unit"]) == {"count"}

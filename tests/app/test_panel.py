@@ -296,3 +296,15 @@ def test_missing_directory_is_named_without_its_path(app, tmp_path):
     at = app(tmp_path / "nowhere")
     (message,) = [plain(e.value) for e in at.error]
     assert "nowhere: data directory not found" in message and str(tmp_path) not in message
+
+
+def test_event_fields_show_date_place_and_participants(app, tmp_path):
+    """Events (contract: date_start/date_end, place, participants) read the same way in the panel."""
+    data = tmp_path / "atlas"
+    shutil.copytree(MINI_DIR, data)
+    edit_feature(data, "parks.geojson", "park_yungu_center", date_start="2025-07", date_end="2025-08",
+                 place="park_zijingang", participants=["inst_zju", "no_such_id"])
+    at = app(data, sel="park_yungu_center", lang="en", basemap="none")
+    assert "**When**: 2025-07 – 2025-08" in panel_text(at)
+    assert at.button(key="rel_place_park_zijingang") and at.button(key="rel_participants_inst_zju")
+    assert not keys(at, "rel_participants_no_such_id")
