@@ -215,7 +215,7 @@ def _grouped(atlas: Atlas, ids: list[str], lang: str, key: str) -> None:
     groups: dict[str, list[str]] = {}
     for fid in ids:
         groups.setdefault(atlas.feature(fid)[0], []).append(fid)
-    for lid in [x for x in LAYERS if x in groups]:
+    for lid in sorted(groups, key=lambda x: list(LAYERS).index(x) if x in LAYERS else len(LAYERS)):
         st.caption(f"{md(layer_label(lid, lang))} ({len(groups[lid])})")
         _buttons(atlas, groups[lid], lang, key)
 
