@@ -6,6 +6,9 @@ so the UI can show it as a message and let anything else surface.
 
 from __future__ import annotations
 
+import re
+from pathlib import PurePath
+
 
 class LayerError(ValueError):
     """A layer file or one of its features cannot be used.
@@ -38,3 +41,19 @@ class DanglingReferenceError(LayerError):
 
 class CRSError(ValueError):
     """An unknown coordinate system was asked for."""
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.~/-])/(?:[^\s'\":,;/]+/)*[^\s'\":,;/]+")
+
+
+def relative_paths(message: str, base: str | PurePath) -> str:
+    """``message`` with absolute paths made relative to the data directory ``base`` ("parks.geojson",
+    "sub/x.csv"), so no server path reaches a visitor; any other absolute path is cut to its file name."""
+    root = str(PurePath(base))
+    text = message.replace(root.rstrip("/") + "/", "") if root not in ("", "/") else message
+
+    def shorten(match: re.Match) -> str:
+        path = match.group(0)
+        return PurePath(path).name or path
+
+    return _ABSOLUTE_PATH.sub(shorten, text)

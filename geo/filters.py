@@ -23,7 +23,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import pandas as pd
@@ -246,15 +246,22 @@ def apply_filters(atlas: Atlas, filters: Filters) -> dict[str, gpd.GeoDataFrame]
     return out
 
 
-def search(atlas: Atlas, text: str, *, limit: int | None = None) -> pd.DataFrame:
+def search(atlas: Atlas, text: str, *, limit: int | None = None, filters: Filters | None = None) -> pd.DataFrame:
     """Features whose name_zh, name_en or an alias matches ``text``; best first (exact > prefix > substring,
-    then layer order from places to base map, then shorter name). Columns: layer, id, name_zh, name_en, match."""
+    then layer order from places to base map, then shorter name). Columns: layer, id, name_zh, name_en, match.
+
+    With ``filters``, only features that pass them (``apply_filters``: its layers, districts, kinds, tags, fact
+    ranges; its text is ignored, ``text`` is the query) can be results: what the search offers is on the map.
+    """
     needle = normalize_text(text or "")
     if not needle:
         return pd.DataFrame(columns=SEARCH_COLUMNS)
+    layers = atlas.layers
+    if filters is not None:
+        layers = apply_filters(atlas, replace(filters, text=""))
     layer_rank = {lid: i for i, lid in enumerate(reversed(list(LAYERS)))}
     rows = []
-    for lid, gdf in atlas.layers.items():
+    for lid, gdf in layers.items():
         for _, row in gdf.iterrows():
             kind = match_kind(row, needle)
             if kind is None:

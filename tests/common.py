@@ -58,3 +58,52 @@ def edit_feature(data_dir: Path, layer_file: str, feature_id: str, **props) -> N
     else:
         raise KeyError(f"{feature_id} not in {path}")
     write_json(path, fc)
+
+
+# ------------------------------------------------------------------- reading an AppTest page (tests/app)
+
+
+def block(at, key: str):
+    """The container, popover or expander of an AppTest run whose ``key=`` is ``key`` (None when absent)."""
+    found = []
+
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        if getattr(proto, "id", "").endswith(f"-{key}") and getattr(node, "children", None) is not None:
+            found.append(node)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return found[0] if found else None
+
+
+def nodes(node, kind: str | None = None) -> list:
+    """Every element below ``node`` (depth first), or those of one ``type`` ("markdown", "button", ...)."""
+    out = []
+    for child in getattr(node, "children", {}).values():
+        if kind is None or getattr(child, "type", None) == kind:
+            out.append(child)
+        out.extend(nodes(child, kind))
+    return out
+
+
+def plain(value: str) -> str:
+    """Markdown as shown: backslash escapes removed."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", value)
+
+
+def panel_text(at, key: str = "side_panel") -> str:
+    """Every markdown, caption and button label inside the container ``key``, unescaped, one per line."""
+    parts = []
+    for child in nodes(block(at, key)):
+        kind = getattr(child, "type", None)
+        if kind in ("markdown", "caption"):
+            parts.append(plain(child.value))
+        elif kind in ("button", "expander"):
+            parts.append(plain(child.label))
+        elif kind == "popover":
+            parts.append(child.proto.popover.label)
+    return "\n".join(parts)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from geo.io import Atlas
 from geo.schema import LAYERS
+from ui.facts import is_target, unit
 from ui.i18n import layer_label, name, t
 
 THEMATIC = ("plans", "parks", "institutions", "companies")
@@ -24,10 +25,10 @@ def comparable_facts(atlas: Atlas, lang: str) -> dict[str, pd.DataFrame]:
     for _, row in districts.iterrows():
         for fact in row.get("facts") or []:
             value = fact.get("value")
-            if isinstance(value, int | float) and not isinstance(value, bool) and fact.get("qualifier") != "target":
+            if isinstance(value, int | float) and not isinstance(value, bool) and not is_target(fact):
                 rows.append({"attribute": fact.get("attribute"), "label": fact.get(f"label_{lang}"),
                              "district": name(row, lang), "id": row["id"], "value": float(value),
-                             "unit": fact.get("unit") or "", "as_of": fact.get("as_of") or "",
+                             "unit": unit(fact, lang), "as_of": fact.get("as_of") or "",
                              "source": fact.get("source") or ""})
     frame = pd.DataFrame(rows)
     out: dict[str, pd.DataFrame] = {}
@@ -61,7 +62,8 @@ def district_comparison(atlas: Atlas, lang: str, selected: str | None) -> None:
     facts = comparable_facts(atlas, lang)
     options = [COUNT_METRIC, *facts]
     labels = {COUNT_METRIC: t("compare_count", lang)}
-    labels.update({a: f"{g['label'].iloc[0]} ({g['unit'].iloc[0]})" for a, g in facts.items()})
+    labels.update({a: f"{g['label'].iloc[0]} ({g['unit'].iloc[0]})" if g["unit"].iloc[0] else g["label"].iloc[0]
+                   for a, g in facts.items()})
     st.markdown(f"**{t('compare', lang)}**")
     metric = st.selectbox(t("compare_metric", lang), options, key="compare_metric", format_func=labels.get) \
         if len(options) > 1 else COUNT_METRIC

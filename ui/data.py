@@ -2,7 +2,8 @@
 plain keys (directory, atlas hash, layer, filter values, coordinate system, language) — never on frames.
 
 A bad layer file does not take the page down: its LayerError (file, feature, reason) is reported and the
-other layers load. Any other exception surfaces.
+other layers load. Any other exception surfaces. Messages name files relative to the data directory
+(geo.errors.relative_paths): no absolute server path reaches the page.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ import streamlit as st
 from shapely.geometry import mapping
 
 from geo.crs import transform_geometry
-from geo.errors import LayerError
+from geo.errors import LayerError, relative_paths
 from geo.export import to_geojson
-from geo.filters import Filters, apply_filters
+from geo.filters import Filters, apply_filters, search
 from geo.io import SOURCES_FILE, Atlas, atlas_hash, read_layer, read_sources
 from geo.precision import anchors, uncertainty
 from geo.schema import LAYERS
@@ -57,7 +58,8 @@ def load(directory: str, content_hash: str) -> Loaded:
     if not path.is_dir():
         message = str(LayerError("data directory not found (set ATLAS_DATA_DIR or run from the repository)",
                                  path=directory))
-        return Loaded(atlas=Atlas(layers={}, sources={}, hash=content_hash, data_dir=path), errors=(message,))
+        return Loaded(atlas=Atlas(layers={}, sources={}, hash=content_hash, data_dir=path),
+                      errors=(relative_paths(message, path),))
     bad_files: dict[str, list[str]] = {}
     for problem in validate_dir(path):
         if problem.severity == "error":
@@ -95,7 +97,7 @@ def load(directory: str, content_hash: str) -> Loaded:
             continue
         accepted[lid] = gdf
     atlas = Atlas(layers=accepted, sources=sources, hash=content_hash, data_dir=path)
-    return Loaded(atlas=atlas, errors=tuple(dict.fromkeys(errors)))
+    return Loaded(atlas=atlas, errors=tuple(dict.fromkeys(relative_paths(e, path) for e in errors)))
 
 
 def get() -> Loaded:
@@ -113,6 +115,23 @@ def visible_ids(directory: str, content_hash: str, fkey: tuple) -> dict[str, lis
     """layer -> ids of the features that pass the filters (every layer, shown or not)."""
     atlas = load(directory, content_hash).atlas
     return {lid: gdf["id"].tolist() for lid, gdf in apply_filters(atlas, _filters(fkey)).items()}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def search_results(directory: str, content_hash: str, text: str, fkey: tuple,
+                   layers: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
+    """(layer, id, name_zh, name_en) of the features matching ``text`` among those on the map: in ``layers``
+    and passing the filters of ``fkey`` (districts, kinds, tags), best match first."""
+    if not layers:
+        return []
+    atlas = load(directory, content_hash).atlas
+    districts, kinds, tags, _text = fkey
+    filters = Filters(layers=tuple(x for x in layers if x in atlas.layers), districts=districts, kinds=kinds,
+                      tags=tags)
+    if not filters.layers:
+        return []
+    found = search(atlas, text, filters=filters)
+    return list(found[["layer", "id", "name_zh", "name_en"]].itertuples(index=False, name=None))
 
 
 def frame(atlas: Atlas, layer: str, ids: list[str]) -> gpd.GeoDataFrame:

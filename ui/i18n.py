@@ -82,6 +82,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rel_district": ("所在区县", "District"),
     "rel_in_district": ("区内要素", "In this district"),
     "rel_parks": ("所在园区", "Parks"),
+    "rel_place": ("地点", "Place"),
+    "rel_participants": ("参与方", "Participants"),
+    "when": ("时间", "When"),
     "nearby": ("附近", "Nearby"),
     "radius_km": ("半径（公里）", "Radius (km)"),
     "nearby_none": ("半径内没有其他有确切位置的要素。", "No precisely located feature within this radius."),
@@ -107,14 +110,51 @@ STRINGS: dict[str, tuple[str, str]] = {
     "data_error": ("数据文件有误，已跳过：", "A data file has a problem and was skipped: "),
     "query_warning": ("链接中的参数无效，已忽略：", "Ignored invalid link parameters: "),
     "no_data": ("没有可显示的数据。", "No data to show."),
+    "count_more": ("另外 {n} 个", "{n} more"),
+    "facts_more": ("另外 {n} 条", "{n} more"),
+    "results_count": ("搜索结果（{n}）", "Search results ({n})"),
+    "results_filtered": ("只列出当前筛选下地图上显示的要素。",
+                         "Only features shown on the map under the current filters."),
+    "results_no_layer": ("没有打开任何图层。", "No layer is switched on."),
+    "article": ("文", "A"),
+    "articles_cited": ("出处文章（点击查看）", "Articles cited (open for details)"),
+    "outlet": ("媒体", "Outlet"),
+    "source_id": ("编号", "Source id"),
+    "target": ("目标", "target"),
+    "q_about": ("约", "about"),
+    "in_children_too": ("其中 {n} 个是上面已列出的相关要素，此处不再重复。",
+                        "{n} of them are listed above under related features and are not repeated here."),
+    "district_features": ("区内要素", "In this district"),
+    "loc_parent": ("位置为近似：此点代表{parent}，实际位置可能在 ±{d}内。",
+                   "Approximate position: this point stands for {parent}; the actual site may be anywhere "
+                   "within ±{d}."),
+    "loc_parent_unknown": ("位置为近似：此点随所在园区定位，实际位置可能在 ±{d}内。",
+                           "Approximate position: placed at its parent place; the actual site may be anywhere "
+                           "within ±{d}."),
+    "loc_district": ("仅知所在区县：此点为{district}的代表点，实际位置可能在区内任何地方（±{d}）。",
+                     "District only: this point stands for {district}; the actual site may be anywhere in the "
+                     "district (±{d})."),
+    "loc_city": ("仅知在杭州：此点为全市的代表点，实际位置可能在全市任何地方（±{d}）。",
+                 "City only: this point stands for Hangzhou; the actual site may be anywhere in the city (±{d})."),
+    "loc_landmark": ("位置为近似：依据已知建筑或园区的位置，误差约 ±{d}。",
+                     "Approximate position, from a known building or campus: within about ±{d}."),
+    "loc_address": ("位置依据门牌地址，误差约 ±{d}。", "Positioned from a street address, within about ±{d}."),
+    "loc_footprint": ("范围为近似绘制，边界误差约 ±{d}。",
+                      "Approximate footprint: its edges may be off by about ±{d}."),
+    "loc_schematic": ("示意绘制：据文章的文字描述画出，并非实际边界（误差约 ±{d}）。",
+                      "Schematic: drawn from the article's description, not a real boundary (about ±{d})."),
+    "loc_boundary": ("行政区划边界，精度约 ±{d}。", "Administrative boundary, accurate to about ±{d}."),
+    "loc_other": ("位置精度约 ±{d}。", "Position accurate to about ±{d}."),
     "meters": ("米", "m"),
     "km": ("公里", "km"),
 }
 
 
-def t(key: str, lang: str) -> str:
+def t(key: str, lang: str, **values) -> str:
+    """The interface string ``key`` in ``lang``; ``values`` fill its {placeholders}."""
     zh, en = STRINGS[key]
-    return zh if lang == "zh" else en
+    text = zh if lang == "zh" else en
+    return text.format(**values) if values else text
 
 
 def layer_label(layer: str, lang: str) -> str:

@@ -9,17 +9,24 @@ from __future__ import annotations
 import math
 import numbers
 
-import pandas as pd
 import streamlit as st
 
 from geo.io import Atlas
+from geo.schema import LAYERS
 from geo.spatial import inside, nearby, related
 from ui import charts, session
+from ui.facts import article_labels, note, outlet_text, value_text
 from ui.i18n import basis_label, kind_label, layer_label, name, t, tag_label
 from ui.text import md
 
 POLYGONS = ("Polygon", "MultiPolygon")
-RELATIONS = ("parent", "children", "district", "in_district", "parks")
+RELATIONS = ("place", "participants", "parent", "children", "district", "in_district", "parks")
+FIRST_ITEMS = 8  # buttons shown per list (or per layer group); the rest open from "另外 n 个"
+FIRST_FACTS = 12  # the city's facts in the overview; the rest open from "另外 n 条"
+DEFAULT_RADIUS_KM = 3.0
+LOCATION_SENTENCES = {"city_only": "loc_city", "landmark": "loc_landmark", "street_address": "loc_address",
+                      "footprint_approx": "loc_footprint", "schematic": "loc_schematic",
+                      "official_boundary": "loc_boundary"}
 
 
 def render(atlas: Atlas, view, counts: dict[str, int]) -> None:
@@ -36,7 +43,7 @@ def _overview(atlas: Atlas, view, counts: dict[str, int]) -> None:
     if "city_hangzhou" in atlas:
         _lid, city = atlas.feature("city_hangzhou")
         st.markdown(f"**{t('city_figures', lang)}** · {md(name(city, lang))}")
-        _facts(atlas, city, lang, key="facts_city")
+        _facts(atlas, city, lang, key="facts", first=FIRST_FACTS)
     st.markdown(f"**{t('visible_now', lang)}**")
     lines = [f"- {md(layer_label(lid, lang))}: {counts.get(lid, 0)}" for lid in view.layers if lid in atlas.layers]
     st.markdown("\n".join(lines) if lines else md(t("none", lang)))
@@ -65,25 +72,48 @@ def _feature(atlas: Atlas, feature_id: str, lang: str) -> None:
     tags = row.get("tags") or []
     if tags:
         info.append((t("tags_label", lang), ", ".join(tag_label(x, lang) for x in tags)))
+    start, end = row.get("date_start"), row.get("date_end")  # events
+    if isinstance(start, str) and start:
+        info.append((t("when", lang), f"{start} – {end}" if isinstance(end, str) and end and end != start else start))
     st.markdown("  \n".join(f"**{md(k)}**: {md(v)}" for k, v in info))
     description = row.get("description_zh" if lang == "zh" else "description_en")
     if description:
         st.markdown(f"**{t('description', lang)}**  \n{md(description)}")
     st.markdown(f"**{t('facts', lang)}**")
-    _facts(atlas, row, lang, key=f"facts_{feature_id}")
-    st.markdown(f"**{t('location', lang)}**")
-    loc = [f"{md(t('precision', lang))}: ±{_distance(row.get('location_precision_m'), lang)}",
-           f"{md(t('basis', lang))}: {md(basis_label(row.get('location_basis', ''), lang))}"]
-    note = row.get("location_note")
-    if isinstance(note, str) and note:
-        loc.append(md(note))
-    st.markdown("  \n".join(loc))
-    _related(atlas, feature_id, lang)
-    _nearby(atlas, feature_id, row, lang)
+    _facts(atlas, row, lang, key="facts")
+    _location(atlas, layer, row, lang)
+    groups = related(atlas, feature_id)
+    place = row.get("place")  # events: where, and who took part
+    groups["place"] = [place] if isinstance(place, str) and place in atlas else []
+    groups["participants"] = [p for p in _list(row.get("participants")) if p in atlas]
+    listed = _related(atlas, groups, layer, lang)
     if row.geometry is not None and row.geometry.geom_type in POLYGONS and layer != "city":
-        _inside(atlas, feature_id, lang)
+        listed |= _inside(atlas, feature_id, groups, layer, lang, listed)
+    _nearby(atlas, feature_id, row, lang, listed)
     if layer == "districts":
         charts.district_comparison(atlas, lang, selected=feature_id)
+
+
+def _location(atlas: Atlas, layer: str, row, lang: str) -> None:
+    """How precise the position is, in words (naming the parent or district it stands for), then the figures
+    and the note in the interface language."""
+    st.markdown(f"**{t('location', lang)}**")
+    d = _distance(row.get("location_precision_m"), lang)
+    basis = row.get("location_basis") or ""
+    if basis == "parent_location":
+        parent = next((p for p in (row.get("parent"), row.get("place")) if isinstance(p, str) and p in atlas), "")
+        sentence = t("loc_parent", lang, parent=name(atlas.feature(parent)[1], lang), d=d) if parent \
+            else t("loc_parent_unknown", lang, d=d)
+    elif basis == "district_only":
+        sentence = t("loc_district", lang, district=_district_name(atlas, row, lang) or t("district", lang), d=d)
+    else:
+        sentence = t(LOCATION_SENTENCES.get(basis, "loc_other"), lang, d=d)
+    lines = [md(sentence), f"{md(t('precision', lang))}: ±{md(d)}",
+             f"{md(t('basis', lang))}: {md(basis_label(basis, lang))}"]
+    explained = note(row, "location_note", lang)
+    if explained:
+        lines.append(md(explained))
+    st.markdown("  \n".join(lines))
 
 
 def _district_name(atlas: Atlas, row, lang: str) -> str:
@@ -103,34 +133,49 @@ def _distance(metres, lang: str) -> str:
     return f"{metres / 1000:.3g} {t('km', lang)}" if metres >= 1000 else f"{metres:g} {t('meters', lang)}"
 
 
-def _facts(atlas: Atlas, row, lang: str, key: str) -> None:
-    facts = row.get("facts") or []
+def _facts(atlas: Atlas, row, lang: str, key: str, first: int | None = None) -> None:
+    """One line per fact ("label: ≥ 200 个（目标）· 2025-07 · 文1"), then one popover per cited article with
+    its details; no table, so nothing scrolls sideways. ``first`` facts are shown, the rest in an expander."""
+    facts = [f for f in (row.get("facts") or []) if isinstance(f, dict)]
     if not facts:
         st.caption(t("no_facts", lang))
         return
-    table = pd.DataFrame([{
-        t("fact", lang): f.get("label_zh" if lang == "zh" else "label_en") or f.get("attribute"),
-        t("value", lang): str(f.get("value")),
-        t("unit", lang): f.get("unit") or "",
-        t("qualifier", lang): f.get("qualifier") or "",
-        t("as_of", lang): f.get("as_of") or "",
-        t("source", lang): f.get("source") or "",
-    } for f in facts])
-    st.dataframe(table, hide_index=True, key=key, width="stretch",
-                 column_config={t("fact", lang): st.column_config.TextColumn(width="medium"),
-                                t("value", lang): st.column_config.TextColumn(width="small")})
+    labels = article_labels(atlas.sources, lang)
+    lines = []
+    for fact in facts:
+        label = fact.get(f"label_{lang}") or fact.get("label_zh") or fact.get("attribute") or ""
+        parts = [value_text(fact, lang), str(fact.get("as_of") or "")]
+        sid = fact.get("source")
+        if sid:
+            parts.append(labels.get(sid, str(sid)))
+        lines.append(f"- **{md(label)}**: {md(' · '.join(p for p in parts if p))}")
+    shown = lines if first is None else lines[:first]
+    st.markdown("\n".join(shown))
+    if len(lines) > len(shown):
+        with st.expander(t("facts_more", lang, n=len(lines) - len(shown))):
+            st.markdown("\n".join(lines[len(shown):]))
     cited = list(dict.fromkeys([f.get("source") for f in facts if f.get("source")] +
                                [s for s in _list(row.get("source_ids")) if s]))
-    lines = []
-    for sid in cited:
-        src = atlas.sources.get(sid, {})
-        headline = src.get("headline_zh" if lang == "zh" else "headline_en") or src.get("headline_zh") or ""
-        outlet = src.get("outlet") or f"{t('outlet_unknown', lang)} ({src.get('outlet_note') or ''})"
-        dates = " – ".join(d for d in (src.get("date_from"), src.get("date_to")) if d)
-        lines.append(f"- **{md(sid)}** {md(headline)} · {md(outlet)} · {md(t('published', lang))} {md(dates)}")
-    if lines:
-        with st.expander(t("sources", lang), expanded=False):
-            st.markdown("\n".join(lines))
+    if not cited:
+        return
+    st.caption(t("articles_cited", lang))
+    with st.container(horizontal=True, gap="small", key=f"{key}_sources"):
+        for sid in cited:
+            with st.popover(labels.get(sid, str(sid)), key=f"{key}_src_{sid}"):
+                _article(atlas, sid, labels, lang)
+
+
+def _article(atlas: Atlas, sid: str, labels: dict[str, str], lang: str) -> None:
+    src = atlas.sources.get(sid, {})
+    headline = src.get(f"headline_{lang}") or src.get("headline_zh") or src.get("headline_en") or ""
+    dates = " – ".join(str(d) for d in dict.fromkeys((src.get("date_from"), src.get("date_to"))) if d)
+    lines = [f"**{md(labels.get(sid, sid))}** · {md(t('source_id', lang))} {md(sid)}"]
+    if headline:
+        lines.append(md(headline))
+    lines.append(f"{md(t('outlet', lang))}: {md(outlet_text(src, lang))}")
+    if dates:
+        lines.append(f"{md(t('published', lang))}: {md(dates)}")
+    st.markdown("  \n".join(lines))
 
 
 def _list(value) -> list:
@@ -150,35 +195,87 @@ def _goto(atlas: Atlas, feature_id: str, lang: str, key: str, suffix: str = "") 
     st.button(md(label), key=key, on_click=session.select, args=(feature_id,), width="stretch")
 
 
-def _related(atlas: Atlas, feature_id: str, lang: str) -> None:
-    groups = related(atlas, feature_id)
-    if not any(groups.get(r) for r in RELATIONS):
+def _buttons(atlas: Atlas, ids: list[str], lang: str, key: str, suffixes: dict[str, str] | None = None) -> None:
+    """The first FIRST_ITEMS buttons, the rest in an expander "另外 n 个" (no scroll box: the panel scrolls)."""
+    suffixes = suffixes or {}
+    for fid in ids[:FIRST_ITEMS]:
+        _goto(atlas, fid, lang, key=f"{key}{fid}", suffix=suffixes.get(fid, ""))
+    if len(ids) > FIRST_ITEMS:
+        with st.expander(t("count_more", lang, n=len(ids) - FIRST_ITEMS)):
+            for fid in ids[FIRST_ITEMS:]:
+                _goto(atlas, fid, lang, key=f"{key}{fid}", suffix=suffixes.get(fid, ""))
+
+
+def _grouped(atlas: Atlas, ids: list[str], lang: str, key: str) -> None:
+    """A list of features: flat when short, else grouped by layer ("layer (n)"), each group cut at FIRST_ITEMS."""
+    ids = [fid for fid in ids if fid in atlas]
+    if len(ids) <= FIRST_ITEMS:
+        _buttons(atlas, ids, lang, key)
         return
+    groups: dict[str, list[str]] = {}
+    for fid in ids:
+        groups.setdefault(atlas.feature(fid)[0], []).append(fid)
+    for lid in sorted(groups, key=lambda x: list(LAYERS).index(x) if x in LAYERS else len(LAYERS)):
+        st.caption(f"{md(layer_label(lid, lang))} ({len(groups[lid])})")
+        _buttons(atlas, groups[lid], lang, key)
+
+
+def _by_layer(atlas: Atlas, ids) -> list[str]:
+    """Ids de-duplicated, in layer order (stable within a layer)."""
+    rank = {lid: i for i, lid in enumerate(LAYERS)}
+    unique = [fid for fid in dict.fromkeys(ids) if fid in atlas]
+    return sorted(unique, key=lambda fid: rank.get(atlas.feature(fid)[0], len(rank)))
+
+
+def _related(atlas: Atlas, groups: dict[str, list[str]], layer: str, lang: str) -> set[str]:
+    """Related features (geo.spatial.related) by relation, each with its count; returns the ids listed (the
+    lists below skip them). A district's own features are listed once, under Inside (区内要素), not here."""
+    relations = [r for r in RELATIONS if groups.get(r) and not (layer == "districts" and r == "in_district")]
+    if not relations:
+        return set()
     st.markdown(f"**{t('related', lang)}**")
-    for rel in RELATIONS:
-        ids = groups.get(rel) or []
-        if ids:
-            st.caption(t(f"rel_{rel}", lang))
-            for fid in ids:
-                _goto(atlas, fid, lang, key=f"rel_{rel}_{fid}")
+    shown: set[str] = set()
+    for rel in relations:
+        ids = [fid for fid in groups[rel] if fid in atlas]
+        st.caption(f"{md(t(f'rel_{rel}', lang))} ({len(ids)})")
+        _grouped(atlas, ids, lang, key=f"rel_{rel}_")
+        shown.update(ids)
+    return shown
 
 
-def _nearby(atlas: Atlas, feature_id: str, row, lang: str) -> None:
+def _nearby(atlas: Atlas, feature_id: str, row, lang: str, listed: set[str]) -> None:
+    """Features within the radius, nearest first, with the count; those already listed above are not repeated."""
     if row.get("location_basis") in ("district_only", "city_only") or row.get("layer") in ("city", "districts"):
         return
-    st.markdown(f"**{t('nearby', lang)}**")
-    radius = st.slider(t("radius_km", lang), 0.5, 20.0, 3.0, 0.5, key="nearby_km")
+    radius = st.session_state.get("nearby_km", DEFAULT_RADIUS_KM)
     found = nearby(atlas, feature_id, radius)
+    st.markdown(f"**{t('nearby', lang)}** ({len(found)})")
+    st.slider(t("radius_km", lang), 0.5, 20.0, DEFAULT_RADIUS_KM, 0.5, key="nearby_km")
     if found.empty:
         st.caption(t("nearby_none", lang))
-    for rec in found.head(15).itertuples():
-        _goto(atlas, rec.id, lang, key=f"near_{rec.id}", suffix=f" · {_distance(round(rec.distance_m), lang)}")
+        return
+    ids = [fid for fid in found["id"] if fid not in listed]
+    if len(ids) < len(found):
+        st.caption(t("in_children_too", lang, n=len(found) - len(ids)))
+    suffixes = {rec.id: f" · {_distance(round(rec.distance_m), lang)}" for rec in found.itertuples()}
+    _buttons(atlas, ids, lang, key="near_", suffixes=suffixes)
 
 
-def _inside(atlas: Atlas, feature_id: str, lang: str) -> None:
-    st.markdown(f"**{t('inside', lang)}**")
-    found = inside(atlas, feature_id)
-    if found.empty:
+def _inside(atlas: Atlas, feature_id: str, groups: dict[str, list[str]], layer: str, lang: str,
+            listed: set[str]) -> set[str]:
+    """What lies inside a polygon, counted and grouped by layer; for a district also the features carrying its
+    adcode (related's in_district), merged into this one list. Ids listed above are counted, not repeated.
+    Returns the ids listed here."""
+    ids = inside(atlas, feature_id)["id"].tolist()
+    if layer == "districts":
+        ids = ids + groups.get("in_district", [])
+    ids = _by_layer(atlas, ids)
+    heading = t("district_features" if layer == "districts" else "inside", lang)
+    st.markdown(f"**{md(heading)}** ({len(ids)})")
+    rest = [fid for fid in ids if fid not in listed]
+    if not ids:
         st.caption(t("inside_none", lang))
-    for rec in found.head(40).itertuples():
-        _goto(atlas, rec.id, lang, key=f"in_{rec.id}")
+    if len(rest) < len(ids):
+        st.caption(t("in_children_too", lang, n=len(ids) - len(rest)))
+    _grouped(atlas, rest, lang, key="in_")
+    return set(rest)

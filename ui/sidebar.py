@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.filters import search
 from geo.io import Atlas
 from geo.schema import KINDS, LAYERS, TAGS
 from layers.basemaps import BASEMAPS
-from ui import session
+from ui import data, session
 from ui.i18n import LANGS, kind_label, layer_label, t, tag_label
 from ui.state import layer_key
 from ui.text import md
@@ -51,12 +50,29 @@ def _filters(atlas: Atlas, lang: str) -> None:
                   placeholder=t("search_help", lang))
     query = (st.session_state.get("q") or "").strip()
     if query:
-        results = search(atlas, query, limit=MAX_RESULTS)
-        st.caption(t("search_results", lang))
-        if results.empty:
-            st.caption(t("no_results", lang))
-        for row in results.itertuples():
-            label = row.name_zh if lang == "zh" else row.name_en
-            st.button(md(f"{label} · {layer_label(row.layer, lang)}"), key=f"result_{row.id}",
-                      on_click=session.select, args=(row.id,), width="stretch")
+        _results(atlas, query, lang)
     st.button(t("clear", lang), key="clear", on_click=session.clear_filters, icon=":material/filter_alt_off:")
+
+
+def _results(atlas: Atlas, query: str, lang: str) -> None:
+    """Search results among the features on the map (shown layers, current filters), with their count: the
+    first MAX_RESULTS as buttons, the rest in an expander."""
+    view = session.current()
+    results = data.search_results(data.data_dir(), atlas.hash, query, view.filter_key, view.layers)
+    st.caption(t("results_count", lang, n=len(results)), help=t("results_filtered", lang))
+    if not view.layers:
+        st.caption(t("results_no_layer", lang))
+    elif not results:
+        st.caption(t("no_results", lang))
+
+    def button(layer: str, fid: str, name_zh: str, name_en: str) -> None:
+        label = (name_zh or name_en) if lang == "zh" else (name_en or name_zh)
+        st.button(md(f"{label} · {layer_label(layer, lang)}"), key=f"result_{fid}", on_click=session.select,
+                  args=(fid,), width="stretch")
+
+    for record in results[:MAX_RESULTS]:
+        button(*record)
+    if len(results) > MAX_RESULTS:
+        with st.expander(t("count_more", lang, n=len(results) - MAX_RESULTS)):
+            for record in results[MAX_RESULTS:]:
+                button(*record)

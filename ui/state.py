@@ -2,8 +2,10 @@
 
 The query string reproduces a view: ``?layers=parks,companies&districts=330106&kinds=data_center&tags=ai
 &q=云谷&sel=park_china_cloud_valley&basemap=none&lang=en``. List values are comma-separated; an absent
-parameter means the default, ``layers=`` (empty) means no layer. Widgets own the state during a session
-(their keys are the names in KEYS); the URL is read once per session and written back after every run.
+parameter means the default, ``layers=`` (empty) means no layer; unknown layer ids are dropped (and named
+in the warnings), and when none of the asked layers is valid the default layers are shown. Widgets own the
+state during a session (their keys are the names in KEYS); the URL is read once per session and written back
+after every run.
 """
 
 from __future__ import annotations
@@ -88,8 +90,9 @@ def from_query(query: Mapping[str, str], *, basemaps: list[str], district_ids: M
         return tuple(dict.fromkeys(good))
 
     kwargs: dict = {}
-    if "layers" in query:
-        kwargs["layers"] = keep("layers", _split(query["layers"]), LAYERS)
+    if "layers" in query:  # "layers=" (empty) means no layer; only bad values fall back to the defaults
+        asked = _split(query["layers"])
+        kwargs["layers"] = keep("layers", asked, LAYERS) or (DEFAULT_LAYERS if asked else ())
     adcodes = set(district_ids.values())
     districts = [district_ids.get(v, v) for v in _split(query.get("districts"))]
     kwargs["districts"] = keep("districts", districts, adcodes)

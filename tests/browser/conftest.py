@@ -504,6 +504,22 @@ class AppPage:
         assert len(rows) == total, f"read {len(rows)} of {total} rows of the table"
         return [rows[i] for i in sorted(rows)]
 
+    def popover(self, key: str) -> str:
+        """Open the popover with ``key=`` (e.g. ``facts_src_s003``), return its text and close it again."""
+        self.page.locator(f".st-key-{key} button").first.click()
+        body = self.page.locator('[data-testid="stPopoverBody"]').last
+        body.wait_for(state="visible")
+        text = body.inner_text()
+        self.page.keyboard.press("Escape")
+        body.wait_for(state="hidden")
+        return text
+
+    def scrolls_sideways(self, selector: str) -> bool:
+        """Whether the element or anything inside it is wider than its box (a horizontal scrollbar)."""
+        return self.page.locator(selector).first.evaluate(
+            "el => [el, ...el.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1 && "
+            "['auto', 'scroll'].includes(getComputedStyle(e).overflowX))")
+
     def expand(self, container, title: str) -> str:
         """Open the expander titled ``title`` inside ``container`` and return its text."""
         exp = container.locator('[data-testid="stExpander"]').filter(has_text=title).first

@@ -26,14 +26,15 @@ def headlines(source_ids) -> dict[str, str]:
 
 
 def assert_facts_and_articles(app, props: dict) -> None:
-    """The side panel's facts table lists every fact (label and value) and its sources list every headline."""
-    container = app.page.locator(".st-key-side_panel")
-    rows = app.dataframe_rows(container.locator('[data-testid="stDataFrame"]').first)
-    shown = [(r.get("指标"), r.get("数值")) for r in rows]
-    assert shown == [(f["label_zh"], str(f["value"])) for f in props["facts"]]
-    articles = app.expand(container, "出处文章")
+    """The side panel lists every fact (label and value) on its own line, fits its width, and each cited article's
+    popover gives the headline."""
+    panel = app.selected_panel_text()
+    for fact in props["facts"]:
+        assert f"{fact['label_zh']}: " in panel and str(fact["value"]) in panel, fact["label_zh"]
+    assert not app.scrolls_sideways(".st-key-side_panel"), "the side panel scrolls sideways"
     for sid, headline in headlines({f["source"] for f in props["facts"]}).items():
-        assert sid in articles and headline in articles, f"{sid} {headline} missing from the side panel"
+        article = app.popover(f"facts_src_{sid}")
+        assert sid in article and headline in article, f"{sid} {headline} missing from the article popover"
 
 
 def test_click_on_xihu_shows_its_facts_and_articles(app, hooks):

@@ -67,7 +67,7 @@ def test_fixture_is_a_valid_atlas_carrying_the_payloads():
 def test_payloads_render_as_text_and_nothing_runs(xss_app, hooks, dialogs, how, lang):
     props = probe_props()
     name, description = props[f"name_{lang}"], props[f"description_{lang}"]
-    fact_label, fact_header = props["facts"][0][f"label_{lang}"], {"zh": "指标", "en": "Figure"}[lang]
+    fact_label = props["facts"][0][f"label_{lang}"]
     params = {hooks.basemap_param: hooks.no_tiles, hooks.lang_param: lang}
     if how == "url":
         params[hooks.select_param] = PROBE
@@ -98,7 +98,6 @@ def test_payloads_render_as_text_and_nothing_runs(xss_app, hooks, dialogs, how, 
     assert description in panel
     for alias in props["aliases"]:
         assert alias in panel, alias
-    rows = xss_app.dataframe_rows(xss_app.page.locator('.st-key-side_panel [data-testid="stDataFrame"]').first)
-    assert [r.get(fact_header) for r in rows] == [fact_label]  # (the value column may be scrolled out of view)
+    assert f"{fact_label}: " in panel  # the fact line, as literal text
     tip = tooltip.inner_text()
     assert props["name_zh"] in tip and props["name_en"] in tip, tip

@@ -174,3 +174,25 @@ def test_search_cases(mini_atlas, text, ids):
 
 def test_search_limit(mini_atlas):
     assert len(search(mini_atlas, "a", limit=3)) == 3
+
+
+@pytest.mark.parametrize("filters", [
+    Filters(districts=("330106",)),
+    Filters(kinds=("data_center",)),
+    Filters(tags=("compute",)),
+    Filters(layers=("parks",)),
+    Filters(districts=("330105",), text="ignored: the search text is the query"),
+])
+def test_search_within_filters_offers_only_what_passes_them(mini_atlas, filters):
+    from dataclasses import replace
+
+    everything = search(mini_atlas, "云")
+    within = search(mini_atlas, "云", filters=filters)
+    passed = {fid for gdf in apply_filters(mini_atlas, replace(filters, text="")).values() for fid in gdf["id"]}
+    assert set(within["id"]) == set(everything["id"]) & passed
+    assert list(within["id"]) == [fid for fid in everything["id"] if fid in passed]  # same ranking
+    assert len(within) < len(everything)
+
+
+def test_search_without_filters_is_unchanged(mini_atlas):
+    assert search(mini_atlas, "cloud valley", filters=Filters()).equals(search(mini_atlas, "cloud valley"))

@@ -1,0 +1,310 @@
+"""The side panel and sidebar (AppTest on the shipped data and on copies of the mini atlas): fact lines that fit
+the panel, precision in words, long lists counted and grouped without repeats, search within the filters, the
+layers parameter, both languages, and error messages without server paths."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections import Counter
+
+import pytest
+
+from geo.filters import Filters, apply_filters, normalize_text
+from geo.spatial import inside, related
+from layers.definitions import DEFAULT_LAYERS
+from tests.common import MINI_DIR, block, edit_feature, nodes, panel_text, plain, read_json, write_json
+from ui.facts import value_text
+from ui.i18n import layer_label
+from ui.panel import FIRST_ITEMS
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def query(at) -> dict[str, str]:
+    return {k: at.query_params[k] for k in at.query_params}
+
+
+def keys(at, prefix: str) -> list[str]:
+    return [b.key for b in at.button if b.key and b.key.startswith(prefix)]
+
+
+def fact_lines(at) -> list[str]:
+    """The panel's fact lines ("- **label**: value · date · article"), unescaped."""
+    return [line for m in nodes(block(at, "side_panel"), "markdown") for line in plain(m.value).split("\n")
+            if line.startswith("- **")]
+
+
+# ------------------------------------------------------------------------------------------------ facts
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_facts_are_lines_with_value_unit_date_and_an_article_label(app, atlas, lang):
+    at = app(sel="park_zijingang", lang=lang, basemap="none")
+    _lid, row = atlas.feature("park_zijingang")
+    assert not nodes(block(at, "side_panel"), "dataframe")  # nothing that scrolls sideways
+    lines = fact_lines(at)
+    assert len(lines) == len(row["facts"])
+    article = {sid: f"{'文' if lang == 'zh' else 'A'}{i}" for i, sid in enumerate(atlas.sources, start=1)}
+    for line, fact in zip(lines, row["facts"], strict=True):
+        assert line == f"- **{fact[f'label_{lang}']}**: {value_text(fact, lang)} · {fact['as_of']} · " \
+                       f"{article[fact['source']]}"
+    targets = [line for line, f in zip(lines, row["facts"], strict=True) if f["qualifier"] == "target"]
+    assert targets and all(line.split(" · ")[0].endswith("（目标）" if lang == "zh" else "(target)")
+                           for line in targets)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_article_label_opens_its_details(app, atlas, lang):
+    at = app(sel="park_zijingang", lang=lang, basemap="none")
+    cited = list(dict.fromkeys(f["source"] for f in atlas.feature("park_zijingang")[1]["facts"]))
+    numbers = {sid: i for i, sid in enumerate(atlas.sources, start=1)}
+    for sid in cited:
+        popover = block(at, f"facts_src_{sid}")
+        assert popover is not None and popover.proto.popover.label == f"{'文' if lang == 'zh' else 'A'}{numbers[sid]}"
+        text = "\n".join(plain(m.value) for m in nodes(popover, "markdown"))
+        source = atlas.sources[sid]
+        assert source[f"headline_{lang}"] in text and source["date_from"] in text and sid in text
+        assert ("未署媒体" if lang == "zh" else "Outlet not named") in text
+
+
+def test_city_facts_in_the_overview_are_cut_with_a_more_control(app, atlas):
+    at = app(basemap="none")
+    facts = atlas.feature("city_hangzhou")[1]["facts"]
+    assert len(facts) > 12
+    assert len(fact_lines(at)) == len(facts)  # all of them, the rest in an expander
+    (more,) = [e for e in at.expander if e.label == f"另外 {len(facts) - 12} 条"]
+    assert len(plain(more.markdown[0].value).split("\n")) == len(facts) - 12
+
+
+# ------------------------------------------------------------------------------------------------ precision in words
+
+
+@pytest.mark.parametrize(("feature_id", "lang", "expected"), [
+    ("park_yungu_center", "zh", "位置为近似：此点代表中国云谷，实际位置可能在 ±2 公里内。"),
+    ("park_yungu_center", "en", "Approximate position: this point stands for China Cloud Valley; the actual site "
+                                "may be anywhere within ±2 km."),
+    ("co_deep_robotics", "zh", "仅知所在区县：此点为西湖区的代表点"),
+    ("co_deep_robotics", "en", "District only: this point stands for Xihu District"),
+    ("co_rokid", "zh", "仅知在杭州：此点为全市的代表点"),
+    ("co_rokid", "en", "City only: this point stands for Hangzhou"),
+    ("dist_xihu", "zh", "行政区划边界，精度约 ±250 米。"),
+    ("park_zijingang", "en", "Approximate footprint: its edges may be off by about ±1.5 km."),
+])
+def test_panel_states_the_precision_in_words(app, atlas, feature_id, lang, expected):
+    _lid, row = atlas.feature(feature_id)
+    if feature_id == "park_yungu_center":  # the data this case was written for
+        assert row["location_basis"] == "parent_location" and row["location_precision_m"] == 2000
+    at = app(sel=feature_id, lang=lang, basemap="none")
+    assert expected in panel_text(at)
+
+
+# ------------------------------------------------------------------------------------------------ long lists
+
+
+def test_district_lists_its_features_once_counted_and_grouped(app, atlas):
+    at = app(sel="dist_xihu", basemap="none")
+    wanted = set(inside(atlas, "dist_xihu")["id"]) | set(related(atlas, "dist_xihu")["in_district"])
+    assert len(wanted) > 40  # the case of the issue: it used to stop at 40 without saying so
+    shown = keys(at, "in_")
+    assert len(shown) == len(set(shown)) and {k.removeprefix("in_") for k in shown} == wanted
+    assert not keys(at, "rel_in_district_")  # not a second time under related features
+    text = panel_text(at)
+    assert f"**区内要素** ({len(wanted)})" in text
+    per_layer = Counter(atlas.feature(fid)[0] for fid in wanted)
+    for lid, n in per_layer.items():
+        assert f"{layer_label(lid, 'zh')} ({n})" in text
+    mores = [e for e in at.expander if e.label.startswith("另外 ")]
+    assert sum(int(e.label.split()[1]) for e in mores) == sum(max(0, n - FIRST_ITEMS) for n in per_layer.values())
+
+
+def test_children_are_not_repeated_inside_or_nearby(app, atlas):
+    at = app(sel="park_zijingang", basemap="none")
+    children = set(related(atlas, "park_zijingang")["children"])
+    assert keys(at, "rel_children_") and {k.removeprefix("rel_children_") for k in keys(at, "rel_children_")} \
+        == children
+    inside_ids = {k.removeprefix("in_") for k in keys(at, "in_")}
+    near_ids = {k.removeprefix("near_") for k in keys(at, "near_")}
+    assert not inside_ids & children and not near_ids & (children | inside_ids)
+    everything_inside = set(inside(atlas, "park_zijingang")["id"])
+    repeated = len(everything_inside & children)
+    assert repeated and inside_ids == everything_inside - children
+    assert f"**范围内** ({len(everything_inside)})" in panel_text(at)
+    assert f"其中 {repeated} 个是上面已列出的相关要素" in panel_text(at)
+
+
+def test_more_control_selects_a_feature_beyond_the_first(app, atlas):
+    at = app(sel="dist_xihu", basemap="none")
+    companies = [k for k in keys(at, "in_") if atlas.feature(k.removeprefix("in_"))[0] == "companies"]
+    assert len(companies) > FIRST_ITEMS
+    last = companies[-1]
+    assert any(last in [b.key for b in e.button] for e in at.expander)  # behind "另外 n 个"
+    at.button(key=last).click().run()
+    assert query(at)["sel"] == last.removeprefix("in_")
+
+
+@pytest.mark.parametrize("feature_id", ["dist_xihu", "park_zijingang"])
+def test_the_panel_has_no_fixed_height_scroll_box_inside(app, feature_id):
+    at = app(sel=feature_id, basemap="none")
+    boxes = [n for n in nodes(block(at, "side_panel")) if hasattr(getattr(n, "proto", None), "height_config")]
+    assert not [n for n in boxes if n.proto.height_config.pixel_height or n.proto.height_config.rem_height]
+
+
+# ------------------------------------------------------------------------------------------------ search
+
+
+def _expected_results(atlas, text: str, layers, **filters) -> set[str]:
+    needle = normalize_text(text)
+    passed = apply_filters(atlas, Filters(layers=tuple(layers), **filters))
+    out = set()
+    for _lid, gdf in passed.items():
+        for _, row in gdf.iterrows():
+            names = [row["name_zh"], row["name_en"], *row["aliases"]]
+            if any(needle in normalize_text(n) for n in names):
+                out.add(row["id"])
+    return out
+
+
+@pytest.mark.parametrize(("text", "filters"), [
+    ("cloud", {"districts": ["330106"]}),
+    ("cloud", {}),
+    ("云", {"kinds": ["data_center"]}),
+    ("云", {"tags": ["compute"], "districts": ["330105"]}),
+])
+def test_search_results_respect_the_filters(app, atlas, text, filters):
+    at = app(basemap="none")
+    for key, value in filters.items():
+        at.multiselect(key=key).set_value(value)
+    at.text_input(key="q").input(text).run()
+    shown = {k.removeprefix("result_") for k in keys(at, "result_")}
+    assert shown == _expected_results(atlas, text, DEFAULT_LAYERS, **filters)
+    counts = {lid: int(re.search(r"\((\d+)\)$", at.toggle(key=f"layer_{lid}").label).group(1))
+              for lid in DEFAULT_LAYERS}
+    thematic = sum(counts[lid] for lid in ("plans", "parks", "institutions", "companies"))
+    assert len({s for s in shown if not s.startswith("dist_")}) == thematic  # results = what the counts say
+    assert f"（{len(shown)}）" in " ".join(c.value for c in at.caption)
+
+
+def test_xihu_and_cloud_gives_the_four_of_the_counts(app):
+    at = app(basemap="none", districts="330106")
+    at.text_input(key="q").input("cloud").run()
+    assert len(keys(at, "result_")) == 4
+
+
+def test_search_skips_hidden_layers(app):
+    at = app(basemap="none")
+    at.toggle(key="layer_parks").set_value(False)
+    at.text_input(key="q").input("云谷").run()
+    shown = keys(at, "result_")
+    assert shown and not [k for k in shown if k.startswith("result_park_")]
+
+
+# ------------------------------------------------------------------------------------------------ layers parameter
+
+
+@pytest.mark.parametrize(("value", "layers", "url"), [
+    ("foo", list(DEFAULT_LAYERS), None),
+    ("parks,foo", ["parks"], "parks"),
+    ("foo,bar", list(DEFAULT_LAYERS), None),
+])
+def test_unknown_layers_are_dropped_and_the_rest_kept(app, value, layers, url):
+    at = app(layers=value, basemap="none")
+    assert [lid for lid in DEFAULT_LAYERS + ("city",) if at.toggle(key=f"layer_{lid}").value] == layers
+    assert query(at).get("layers") == url
+    (warning,) = at.warning
+    assert "layers=" + ",".join(v for v in value.split(",") if v not in ("parks",)) in plain(warning.value)
+
+
+def test_empty_layers_still_means_no_layer(app):
+    at = app(layers="", basemap="none")
+    assert not any(t.value for t in at.toggle)
+    assert query(at)["layers"] == "" and not at.warning
+
+
+# ------------------------------------------------------------------------------------------------ languages
+
+
+def test_english_shows_no_chinese_unit_and_chinese_no_english_note(app, atlas):
+    _lid, row = atlas.feature("park_yungu_center")
+    assert any(f["unit"].startswith("支 (") for f in row["facts"])  # the data this case was written for
+    en = app(sel="park_yungu_center", lang="en", basemap="none")
+    for line in fact_lines(en):
+        value = line.split("**: ", 1)[1].split(" · ")[0]
+        assert not CJK.search(value), line
+    zh = app(sel="park_yungu_center", basemap="none")
+    values = [line.split("**: ", 1)[1].split(" · ")[0] for line in fact_lines(zh)]
+    assert any(v.endswith("支") for v in values) and not any("(count)" in v for v in values)
+    location = panel_text(zh).split("位置精度")[1].split("相关要素")[0]
+    assert row["location_note"] not in location and not re.search(r"[A-Za-z]{4,}", location)
+
+
+@pytest.fixture
+def contract_dir(tmp_path):
+    """The mini atlas written in the session's data contracts: unit/unit_en/target, location_note_zh/_en and
+    outlet_note_zh/_en."""
+    data = tmp_path / "atlas"
+    shutil.copytree(MINI_DIR, data)
+    facts = [{"attribute": "planned_area", "label_zh": "规划面积", "label_en": "Planned area", "value": 26,
+              "unit": "万方", "unit_en": "10,000 m² (wan fang)", "unit_gloss_zh": "万平方米", "as_of": "2026",
+              "qualifier": "at least", "target": True, "source": "s004"}]
+    edit_feature(data, "parks.geojson", "park_zijingang", facts=facts, location_note=...,
+                 location_note_zh="中文位置说明。", location_note_en="English location note.")
+    sources = read_json(data / "sources.json")
+    for source in sources:
+        source.pop("outlet_note", None)
+        source["outlet"] = None
+        source["outlet_note_zh"], source["outlet_note_en"] = "中文媒体说明", "English outlet note"
+    write_json(data / "sources.json", sources)
+    return data
+
+
+@pytest.mark.parametrize(("lang", "value", "note", "outlet", "absent"), [
+    ("zh", "≥ 26万方（万平方米）（目标）", "中文位置说明。", "未署媒体（中文媒体说明）", "English"),
+    ("en", "≥ 26 10,000 m² (wan fang) (target)", "English location note.", "Outlet not named (English outlet note)",
+     "中文"),
+])
+def test_contract_fields_in_each_language(app, contract_dir, lang, value, note, outlet, absent):
+    at = app(contract_dir, sel="park_zijingang", lang=lang, basemap="none")
+    assert not at.error, [e.value for e in at.error]
+    (line,) = fact_lines(at)
+    assert line.split("**: ", 1)[1].split(" · ")[0] == value
+    text = panel_text(at)
+    assert note in text and absent not in text.split("位置" if lang == "zh" else "Location")[-1]
+    popover = block(at, "facts_src_s004")
+    assert outlet in "\n".join(plain(m.value) for m in nodes(popover, "markdown"))
+
+
+# ------------------------------------------------------------------------------------------------ error messages
+
+
+def test_errors_name_files_relative_to_the_data_directory(app, tmp_path):
+    data = tmp_path / "atlas"
+    shutil.copytree(MINI_DIR, data)
+    (data / "companies.geojson").write_text("{ not json", encoding="utf-8")
+    fc = json.loads((data / "parks.geojson").read_text(encoding="utf-8"))
+    fc["features"][0]["properties"]["kind"] = "moon_base"
+    (data / "parks.geojson").write_text(json.dumps(fc, ensure_ascii=False), encoding="utf-8")
+    at = app(data)
+    messages = [plain(e.value) for e in at.error]
+    assert any("companies.geojson:" in m for m in messages) and any("parks.geojson:" in m for m in messages)
+    for message in messages:
+        assert str(tmp_path) not in message and "/atlas/" not in message, message
+
+
+def test_missing_directory_is_named_without_its_path(app, tmp_path):
+    at = app(tmp_path / "nowhere")
+    (message,) = [plain(e.value) for e in at.error]
+    assert "nowhere: data directory not found" in message and str(tmp_path) not in message
+
+
+def test_event_fields_show_date_place_and_participants(app, tmp_path):
+    """Events (contract: date_start/date_end, place, participants) read the same way in the panel."""
+    data = tmp_path / "atlas"
+    shutil.copytree(MINI_DIR, data)
+    edit_feature(data, "parks.geojson", "park_yungu_center", date_start="2025-07", date_end="2025-08",
+                 place="park_zijingang", participants=["inst_zju", "no_such_id"])
+    at = app(data, sel="park_yungu_center", lang="en", basemap="none")
+    assert "**When**: 2025-07 – 2025-08" in panel_text(at)
+    assert at.button(key="rel_place_park_zijingang") and at.button(key="rel_participants_inst_zju")
+    assert not keys(at, "rel_participants_no_such_id")
