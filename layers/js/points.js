@@ -109,7 +109,8 @@
       }
       e.layer.openTooltip();
     });
-    group.on("remove", function () { hover.remove(); });
+    group.on("add", function () { window.atlasPoints = group; });  // for tests and the page's own scripts
+    group.on("remove", function () { hover.remove(); if (window.atlasPoints === group) { window.atlasPoints = null; } });
     group.atlasMarkers = markers;
     return group;
   };

@@ -20,6 +20,7 @@ from tests.common import MINI_DIR, REAL_DATA_DIR, TEST_DATA_DIR, block, nodes
 
 XSS_DIR = TEST_DATA_DIR / "xss"
 COLLECTION = re.compile(r'_add\((\{"features": .*?"type": "FeatureCollection"\})\)')
+POINTS = re.compile(r'L\.atlasPoints\((\{.*?\}), \{"animate"')
 
 
 def counts_in_labels(at: AppTest) -> dict[str, int]:
@@ -36,11 +37,21 @@ def map_args(at: AppTest) -> dict:
 
 
 def map_collections(at: AppTest) -> list[dict]:
-    return [json.loads(m) for m in COLLECTION.findall(map_args(at)["feature_group"])]
+    """Every GeoJSON collection sent to the map: the areas' folium.GeoJson layers and the point groups' layers."""
+    script = map_args(at)["feature_group"]
+    collections = [json.loads(m) for m in COLLECTION.findall(script)]
+    for payload in POINTS.findall(script):
+        collections += json.loads(payload)["layers"]
+    return collections
 
 
 def map_features(at: AppTest) -> dict[str, dict]:
-    return {f["id"]: f for c in map_collections(at) for f in c["features"]}
+    return {f["id"]: f for c in map_collections(at) for f in c["features"] if "id" in f}  # not the uncertainty
+
+
+def page_header(at: AppTest) -> str:
+    """The slim header's HTML (ui/layout.py: title and subtitle in one st.html element)."""
+    return next(h.proto.body for h in at.get("html") if "atlas-header" in h.proto.body)
 
 
 def query(at: AppTest) -> dict[str, str]:
@@ -70,7 +81,8 @@ def test_map_gets_only_display_properties_and_local_assets(app, atlas):
     assert all(u.startswith("/app/static/vendor/") for u in args["js_links"] + args["css_links"])
     features = map_features(at)
     assert set(features) == {fid for lid in DEFAULT_LAYERS for fid in atlas.layers[lid]["id"]}
-    assert all(set(f["properties"]) == set(DISPLAY_COLUMNS) for f in features.values())
+    # points carry "s" too: the index of their style in the point group's shared style list
+    assert all(set(f["properties"]) - {"s"} == set(DISPLAY_COLUMNS) for f in features.values())
 
 
 @pytest.mark.parametrize(("basemap", "system"), [("amap_road", "gcj02"), ("amap_satellite", "gcj02"),
@@ -85,9 +97,14 @@ def test_overlays_use_the_tiles_coordinate_system(app, atlas, basemap, system):
             ex, ey = wgs84_to_gcj02(np.array([x]), np.array([y]))
             x, y = ex[0], ey[0]
         assert features[row["id"]]["geometry"]["coordinates"] == pytest.approx([x, y], abs=1.1e-6)
-    highlight = [f for c in map_collections(at) for f in c["features"] if f["id"] == "inst_zju"]
+    highlight = [f for c in map_collections(at) for f in c["features"] if f.get("id") == "inst_zju"]
     assert len(highlight) == 2  # the feature and its selection outline, in the same system
     assert highlight[0]["geometry"] == highlight[1]["geometry"]
+    # the uncertainty circle around it is drawn in that system too: centred on the drawn point
+    (circle,) = [f for c in map_collections(at) for f in c["features"]
+                 if "id" not in f and f["properties"].get("id") == "inst_zju"]
+    ring = np.array(circle["geometry"]["coordinates"][0])
+    assert ring.mean(axis=0) == pytest.approx(highlight[0]["geometry"]["coordinates"], abs=2e-4)
 
 
 def test_filters_and_basemap_keep_the_map_mounted(app):
@@ -188,7 +205,7 @@ def test_query_string_round_trip(app, params):
     if "districts" in params:
         assert at.multiselect(key="districts").value == params["districts"].split(",")
     if "lang" in params:
-        assert at.title[0].value == "Hangzhou AI & Innovation Atlas"
+        assert "Hangzhou AI &amp; Innovation Atlas" in page_header(at)
 
 
 def test_district_ids_are_accepted_in_the_url(app):
@@ -227,7 +244,9 @@ def test_selection_via_query_param_shows_the_panel(app, atlas):
     for source in {f["source"] for f in row["facts"]}:
         assert atlas.sources[source]["headline_zh"] in text
     assert "atlas-sel-park_china_cloud_valley" in map_args(at)["feature_group"]
-    assert map_args(at)["center"] is not None  # the map pans to a selection made outside the map
+    assert "fitBounds" in map_args(at)["feature_group"]  # the map fits a selection made outside the map
+    at.selectbox(key="basemap").set_value("none").run()
+    assert "fitBounds" not in map_args(at)["feature_group"]  # once: a later rerun leaves the view alone
 
 
 @pytest.mark.parametrize(("feature_id", "lang", "metres", "shown"), [
@@ -388,10 +407,12 @@ def test_missing_data_directory_is_reported(app, tmp_path):
 
 def test_english_interface(app):
     at = app(lang="en")
-    assert at.title[0].value == "Hangzhou AI & Innovation Atlas"
+    assert "<h1>Hangzhou AI &amp; Innovation Atlas</h1>" in page_header(at)
     assert at.toggle(key="layer_parks").label.startswith("Parks & platforms")
+    script = map_args(at)["script"]
     at.radio(key="lang").set_value("zh").run()
-    assert at.title[0].value == "杭州人工智能与创新地图"
+    assert "<h1>杭州人工智能与创新地图</h1>" in page_header(at)
+    assert map_args(at)["script"] == script  # the same base map in both languages: no remount, the view stays
     assert "lang" not in query(at)
 
 

@@ -1,0 +1,192 @@
+"""Every point on the map can be reached and clicked, stacked points are grouped (never moved), precision is
+drawn, and a selection made outside the map fits the map while a click on the map leaves the view alone."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from geo.io import load_atlas
+from geo.precision import anchors, stacks
+from tests.common import ROOT
+
+pytestmark = pytest.mark.browser
+
+# In the map frame: where the point of ``fid`` is now: drawn on its own, inside a group (the group icon's centre,
+# frame pixels), or outside the view.
+_WHERE_JS = """(fid) => {
+    const g = window.atlasPoints;
+    if (!g) return {state: 'nogroup'};
+    const m = g.atlasMarkers.find(m => m.feature.properties.id === fid);
+    if (!m) return {state: 'missing'};
+    const ll = m.getLatLng();
+    if (!window.map.getBounds().pad(-0.05).contains(ll)) return {state: 'outside', lat: ll.lat, lng: ll.lng};
+    if (m._map) return {state: 'alone'};
+    let parent = m.__parent;
+    while (parent && !parent._icon) parent = parent.__parent;
+    if (!parent) return {state: 'hidden'};
+    const r = parent._icon.getBoundingClientRect();
+    return {state: 'grouped', x: r.left + r.width / 2, y: r.top + r.height / 2, n: parent.getChildCount()};
+}"""
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_atlas(ROOT / "data")
+
+
+def point_ids(atlas, layers) -> list[str]:
+    out = []
+    for lid in layers:
+        gdf = atlas.layers.get(lid)
+        if gdf is not None:
+            out += gdf.loc[gdf.geometry.geom_type == "Point", "id"].tolist()
+    return out
+
+
+def reveal(app, fid: str) -> None:
+    """Bring ``fid``'s marker into the DOM: pan to it if it is outside the view, fan out its group if it has one."""
+    frame = app.map_frame()
+    where = frame.evaluate(_WHERE_JS, fid)
+    if where["state"] == "outside":
+        frame.evaluate("([lat, lng]) => window.map.setView([lat, lng], window.map.getZoom(), {animate: false})",
+                       [where["lat"], where["lng"]])
+        app.page.wait_for_timeout(300)
+        where = frame.evaluate(_WHERE_JS, fid)
+    assert where["state"] in ("alone", "grouped"), f"{fid}: {where}"
+    if where["state"] == "grouped":
+        box = app.page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+        app.page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
+        frame.wait_for_selector(f".atlas-f-{fid}", state="attached", timeout=10_000)
+        app.page.wait_for_timeout(350)  # the fan's animation
+
+
+def test_every_point_can_be_selected_on_the_map(app, hooks, shipped):
+    ids = point_ids(shipped, hooks.default_layers)
+    assert len(ids) >= 84
+    app.open(**{hooks.basemap_param: hooks.no_tiles})
+    app.map_frame().wait_for_function("() => !!window.atlasPoints")
+    view = app.view()
+    failed = []
+    for fid in ids:
+        try:
+            reveal(app, fid)
+            app.mouse_on(fid, click=True)
+            app.wait_for_selected(fid, timeout_ms=15_000)
+        except AssertionError as err:
+            failed.append(f"{fid}: {err}")
+        except Exception as err:  # noqa: BLE001 - a Playwright timeout: record it and go on to the next point
+            failed.append(f"{fid}: {type(err).__name__}")
+    assert not failed, f"{len(failed)} of {len(ids)} points could not be selected: {failed[:5]}"
+    now = app.view()
+    assert now["zoom"] == view["zoom"]  # clicks never zoomed the map
+
+
+def test_group_marker_names_the_shared_spot(app, hooks, shipped):
+    points = pd.concat([shipped.layers[lid] for lid in hooks.default_layers if lid in shipped.layers])
+    anchor = anchors(shipped)
+    stack = next(s for s in sorted(stacks(points), key=lambda s: -len(s.ids))
+                 if {anchor[i] for i in s.ids} == {"park_zijingang"})
+    app.open(**{hooks.basemap_param: hooks.no_tiles})
+    frame = app.map_frame()
+    frame.wait_for_function("() => !!window.atlasPoints")
+    frame.evaluate("([lat, lng]) => window.map.setView([lat, lng], 15, {animate: false})", [stack.lat, stack.lon])
+    app.page.wait_for_timeout(500)
+    where = frame.evaluate(_WHERE_JS, stack.ids[0])
+    assert where["state"] == "grouped" and where["n"] == len(stack.ids)
+    box = app.page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    app.page.mouse.move(box["x"] + where["x"], box["y"] + where["y"])
+    tip = frame.wait_for_selector(".leaflet-tooltip.atlas-tip", timeout=5_000).inner_text()
+    assert f"{len(stack.ids)} 个要素位于紫金港科技城（位置近似）" in tip
+    # the fan keeps true positions: every marker's stored position is the stack's
+    positions = frame.evaluate("""(ids) => window.atlasPoints.atlasMarkers
+        .filter(m => ids.includes(m.feature.properties.id)).map(m => [m.getLatLng().lat, m.getLatLng().lng])""",
+                               list(stack.ids))
+    assert len(positions) == len(stack.ids)
+    assert all(abs(lat - stack.lat) < 1e-6 and abs(lng - stack.lon) < 1e-6 for lat, lng in positions)
+
+
+_CIRCLE_JS = """(fid) => {
+    let found = null;
+    window.map.eachLayer(l => {
+        if (!found && l.options && (l.options.className || '').split(' ').includes('atlas-unc-' + fid)
+            && l.getLatLngs) found = l;
+    });
+    if (!found) return null;
+    let sel = null;
+    window.map.eachLayer(l => {
+        if (l.options && (l.options.className || '').includes('atlas-sel-' + fid) && l.getLatLng) sel = l;
+    });
+    const ring = found.getLatLngs()[0];
+    return {centre: [sel.getLatLng().lat, sel.getLatLng().lng],
+            dist: ring.map(ll => window.map.distance(sel.getLatLng(), ll))};
+}"""
+
+
+@pytest.mark.parametrize("basemap", ["osm", "amap_road"])
+def test_selection_draws_the_uncertainty_circle(app, hooks, shipped, basemap):
+    fid = "park_china_cloud_valley"
+    _layer, row = shipped.feature(fid)
+    assert row["location_basis"] != "parent_location"  # a plain circle: its own position, its own precision
+    app.open(**{hooks.basemap_param: basemap, hooks.select_param: fid})
+    app.wait_for_selected(fid)
+    got = app.map_frame().evaluate(_CIRCLE_JS, fid)
+    assert got, "no uncertainty outline drawn for the selection"
+    radius = float(row["location_precision_m"])
+    assert all(abs(d - radius) / radius < 0.01 for d in got["dist"]), (radius, min(got["dist"]), max(got["dist"]))
+    bounds = app.map_frame().evaluate("() => window.map.getBounds().toBBoxString()")
+    west, south, east, north = map(float, bounds.split(","))
+    lat, lng = got["centre"]
+    assert west < lng < east and south < lat < north  # the map was fitted to it
+
+
+def test_hover_draws_where_a_point_may_be(app, hooks, shipped):
+    fid = "park_china_cloud_valley"
+    _layer, row = shipped.feature(fid)
+    app.open(**{hooks.basemap_param: hooks.no_tiles})
+    frame = app.map_frame()
+    frame.wait_for_function("() => !!window.atlasPoints")
+    reveal(app, fid)
+    app.mouse_on(fid)
+    frame.wait_for_selector(".atlas-unc-hover", state="attached", timeout=5_000)
+    dist = frame.evaluate("""(fid) => {
+        const m = window.atlasPoints.atlasMarkers.find(m => m.feature.properties.id === fid);
+        let ring = null;
+        window.map.eachLayer(l => { if (l.options && (l.options.className || '').includes('atlas-unc-hover')
+                                        && l.getLatLngs && !ring) ring = l.getLatLngs()[0]; });
+        return ring.map(ll => window.map.distance(m.getLatLng(), ll));
+    }""", fid)
+    radius = float(row["location_precision_m"])
+    assert all(abs(d - radius) / radius < 0.01 for d in dist)
+
+
+def test_search_fits_click_keeps_language_keeps(app, hooks):
+    app.open(**{hooks.basemap_param: hooks.no_tiles})
+    frame = app.map_frame()
+    before = app.view()
+    app.search("云谷", pick="中国云谷")
+    app.wait_for_selected("park_china_cloud_valley")
+    fitted = app.view()
+    assert fitted["zoom"] > before["zoom"]
+    assert math.hypot(fitted["lat"] - 30.33, fitted["lng"] - 120.074) < 0.05
+    # a click on the map selects without moving it
+    frame = app.map_frame()
+    frame.evaluate("() => { window.__kept = 1; }")
+    reveal(app, "park_yungu_center")
+    app.mouse_on("park_yungu_center", click=True)
+    app.wait_for_selected("park_yungu_center")
+    assert app.view() == pytest.approx(fitted)
+    # switching language keeps the map (no remount) and its view
+    app.page.locator('[data-testid="stSidebar"] label').filter(has_text="English").first.click()
+    app.wait_idle()
+    assert app.map_frame().evaluate("() => window.__kept") == 1
+    assert app.view() == pytest.approx(fitted)
+
+
+def test_offline_amap_says_so_on_the_map(app, hooks):
+    app.open(**{hooks.basemap_param: hooks.amap})  # the network guard blocks every tile: as with no internet
+    frame = app.map_frame()
+    notice = frame.wait_for_selector(".atlas-tiles-failed", timeout=15_000).inner_text()
+    assert "无底图" in notice
