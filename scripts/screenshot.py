@@ -1,6 +1,8 @@
-"""Take docs/screenshot.png: the app on the shipped data at 1600x1000 with a district selected.
+"""Take the README's screenshots: the app on the shipped data with a feature selected, at the three desktop sizes
+the layout is made for and on a phone.
 
-    .venv/bin/python scripts/screenshot.py [--out docs/screenshot.png] [--district dist_xihu]
+    .venv/bin/python scripts/screenshot.py                 # docs/screenshot-<w>x<h>.png for every size in SIZES
+    .venv/bin/python scripts/screenshot.py --size 1440x900 --district park_china_cloud_valley --out x.png
 
 Starts its own ``streamlit run`` on a free port (the same server class the browser tests use), drives
 Debian's Chromium headless with the no-tiles basemap (no request leaves localhost), and writes the PNG.
@@ -26,14 +28,16 @@ from tests.browser.conftest import (  # noqa: E402 - needs ROOT on sys.path
     _ensure_chromium,
 )
 
-SIZE = {"width": 1600, "height": 1000}
+SIZES = ((1920, 1080), (1440, 900), (1280, 720), (390, 844))
+SIZE = {"width": 1440, "height": 900}
+DEFAULT_FEATURE = "park_xihu_data_intel"  # a park placed at 紫金港科技城: its uncertainty and the group show
 
 
-def shoot(app: AppPage, out: Path, district: str = "dist_xihu") -> Path:
+def shoot(app: AppPage, out: Path, district: str = DEFAULT_FEATURE, size: dict | None = None) -> Path:
     """Open the app on ``app``'s server with ``district`` selected and write a viewport screenshot to ``out``."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    app.page.set_viewport_size(SIZE)
+    app.page.set_viewport_size(size or SIZE)
     app.open(**{HOOKS.basemap_param: HOOKS.no_tiles, HOOKS.select_param: district})
     app.wait_for_selected(district)
     app.page.wait_for_timeout(800)  # let Leaflet finish its zoom animation
@@ -41,8 +45,10 @@ def shoot(app: AppPage, out: Path, district: str = "dist_xihu") -> Path:
     return out
 
 
-def take(out: Path, district: str = "dist_xihu", data_dir: Path | None = None) -> Path:
-    """Start a server and a browser, shoot, stop both; raise if the page made a request off localhost."""
+def take(outs: dict[Path, tuple[int, int]], district: str = DEFAULT_FEATURE, data_dir: Path | None = None
+         ) -> list[Path]:
+    """Start a server and a browser, shoot each (path: (width, height)), stop both; raise if the page made a
+    request off localhost."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -52,23 +58,33 @@ def take(out: Path, district: str = "dist_xihu", data_dir: Path | None = None) -
                 browser = pw.chromium.launch(executable_path=_ensure_chromium(), headless=True, args=CHROMIUM_ARGS)
                 try:
                     guard = NetworkGuard()
-                    ctx = browser.new_context(viewport=SIZE, locale="zh-CN", device_scale_factor=1)
-                    ctx.route("**/*", guard.handle)
-                    shoot(AppPage(ctx.new_page(), server), out, district)
+                    for out, (w, h) in outs.items():
+                        ctx = browser.new_context(viewport={"width": w, "height": h}, locale="zh-CN",
+                                                  device_scale_factor=1, is_mobile=w < 600, has_touch=w < 600)
+                        ctx.route("**/*", guard.handle)
+                        shoot(AppPage(ctx.new_page(), server), out, district, {"width": w, "height": h})
+                        ctx.close()
                     guard.assert_clean()
                 finally:
                     browser.close()
         finally:
             server.stop()
-    return Path(out)
+    return list(outs)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
-    ap.add_argument("--district", default="dist_xihu")
+    ap.add_argument("--out", type=Path, help="one file (with --size); default: docs/screenshot-<w>x<h>.png each")
+    ap.add_argument("--size", help="WIDTHxHEIGHT, e.g. 1440x900 (default: every size in SIZES)")
+    ap.add_argument("--district", default=DEFAULT_FEATURE, help="the feature to select (any feature id)")
     args = ap.parse_args(argv)
-    print(take(args.out, args.district))
+    sizes = [tuple(int(v) for v in args.size.split("x"))] if args.size else list(SIZES)
+    if args.out and len(sizes) == 1:
+        outs = {args.out: sizes[0]}
+    else:
+        outs = {ROOT / "docs" / f"screenshot-{w}x{h}.png": (w, h) for w, h in sizes}
+    for path in take(outs, args.district):
+        print(path)
     return 0
 
 
