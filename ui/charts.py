@@ -24,7 +24,7 @@ def comparable_facts(atlas: Atlas, lang: str) -> dict[str, pd.DataFrame]:
     for _, row in districts.iterrows():
         for fact in row.get("facts") or []:
             value = fact.get("value")
-            if isinstance(value, int | float) and not isinstance(value, bool) and fact.get("qualifier") != "target":
+            if isinstance(value, int | float) and not isinstance(value, bool) and not fact.get("target"):
                 rows.append({"attribute": fact.get("attribute"), "label": fact.get(f"label_{lang}"),
                              "district": name(row, lang), "id": row["id"], "value": float(value),
                              "unit": fact.get("unit") or "", "as_of": fact.get("as_of") or "",

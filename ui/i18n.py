@@ -53,6 +53,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "value": ("数值", "Value"),
     "unit": ("单位", "Unit"),
     "qualifier": ("限定", "Qualifier"),
+    "target": ("目标", "target"),
     "as_of": ("时间", "As of"),
     "source": ("出处", "Source"),
     "sources": ("出处文章", "Articles cited"),

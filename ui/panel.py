@@ -74,7 +74,7 @@ def _feature(atlas: Atlas, feature_id: str, lang: str) -> None:
     st.markdown(f"**{t('location', lang)}**")
     loc = [f"{md(t('precision', lang))}: ±{_distance(row.get('location_precision_m'), lang)}",
            f"{md(t('basis', lang))}: {md(basis_label(row.get('location_basis', ''), lang))}"]
-    note = row.get("location_note")
+    note = row.get("location_note_zh" if lang == "zh" else "location_note_en")
     if isinstance(note, str) and note:
         loc.append(md(note))
     st.markdown("  \n".join(loc))
@@ -111,8 +111,9 @@ def _facts(atlas: Atlas, row, lang: str, key: str) -> None:
     table = pd.DataFrame([{
         t("fact", lang): f.get("label_zh" if lang == "zh" else "label_en") or f.get("attribute"),
         t("value", lang): str(f.get("value")),
-        t("unit", lang): f.get("unit") or "",
-        t("qualifier", lang): f.get("qualifier") or "",
+        t("unit", lang): (f.get("unit") or "") if lang == "zh" else (f.get("unit_en") or f.get("unit") or ""),
+        t("qualifier", lang): " · ".join(x for x in (t("target", lang) if f.get("target") else "",
+                                                     f.get("qualifier") or "") if x),
         t("as_of", lang): f.get("as_of") or "",
         t("source", lang): f.get("source") or "",
     } for f in facts])
@@ -125,7 +126,7 @@ def _facts(atlas: Atlas, row, lang: str, key: str) -> None:
     for sid in cited:
         src = atlas.sources.get(sid, {})
         headline = src.get("headline_zh" if lang == "zh" else "headline_en") or src.get("headline_zh") or ""
-        outlet = src.get("outlet") or f"{t('outlet_unknown', lang)} ({src.get('outlet_note') or ''})"
+        outlet = src.get("outlet") or f"{t('outlet_unknown', lang)} ({src.get(f'outlet_note_{lang}') or ''})"
         dates = " – ".join(d for d in (src.get("date_from"), src.get("date_to")) if d)
         lines.append(f"- **{md(sid)}** {md(headline)} · {md(outlet)} · {md(t('published', lang))} {md(dates)}")
     if lines:
