@@ -44,7 +44,7 @@ FACTS = [
     ("parks", "park_zijingang", "industry_fund", 10, None, "s004"),
     ("parks", "park_zijingang", "westlake_univ_projects", 46, None, "s004"),
     ("parks", "park_china_cloud_valley", "construction_start", "2024-10", None, "s003"),
-    ("parks", "park_yungu_center", "hackathon_teams", 72, None, "s003"),
+    ("parks", "park_yungu_center", "hackathon_date", "2026-01-16", None, "s003"),
     ("parks", "park_modelscope_dev_center", "opened", "2025-11", None, "s003"),
     ("parks", "park_modelscope_dev_center", "signed_companies", 50, "more than", "s003"),
     ("parks", "park_modelscope_dev_center", "target_companies_and_developers", 300, "target/more than", "s003"),
