@@ -7,8 +7,9 @@ Semantics of ``apply_filters`` (each empty criterion means "no restriction"):
   districts layer keeps those districts. Features known only at city level (adcode 330100) drop out.
 - ``kinds``: restrict only the layers those kinds belong to (choosing "university" narrows institutions and
   leaves parks alone).
-- ``tags`` (any of), ``text`` and ``fact_ranges`` (all of) apply to the thematic layers (plans, parks,
-  institutions, companies); city and districts are the base map and stay.
+- ``tags`` (any of), ``text`` and ``fact_ranges`` (all of) apply to the thematic layers
+  (``geo.schema.THEMATIC_LAYERS``: plans, parks, institutions, companies, events); city and districts are the
+  base map and stay.
 - ``fact_ranges``: (attribute, min, max) with None for an open bound; a feature passes when it has a fact with
   that attribute whose numeric value lies in [min, max].
 
@@ -30,9 +31,8 @@ import pandas as pd
 
 from geo.errors import LayerError
 from geo.io import Atlas
-from geo.schema import ADCODE_PATTERN, KINDS, LAYERS, TAGS
+from geo.schema import ADCODE_PATTERN, KINDS, LAYERS, TAGS, THEMATIC_LAYERS
 
-THEMATIC_LAYERS = ("plans", "parks", "institutions", "companies")
 SEARCH_COLUMNS = ["layer", "id", "name_zh", "name_en", "match"]
 _MATCH_RANK = {"exact": 0, "prefix": 1, "substring": 2}
 

@@ -2,8 +2,8 @@
 area a position may really lie in.
 
 - :func:`anchors` — the feature whose position a point borrows: a feature placed at its parent stands at the
-  parent's position (followed up the chain), a district-only feature at its district, a city-only one at the
-  city; every other feature is its own anchor.
+  parent's position (an event at its place; followed up the chain), a district-only feature at its district, a
+  city-only one at the city; every other feature is its own anchor.
 - :func:`stacks` — points that share one position (to 1e-6°), grouped deterministically: every id exactly once,
   groups ordered by position, ids in a group by id. The map draws each stack as one group marker with a count.
 - :func:`uncertainty` — where a feature may really be: a geodesic circle of ``location_precision_m`` around its
@@ -67,6 +67,8 @@ def anchors(atlas: Atlas) -> dict[str, str]:
         ids = gdf["id"].tolist()
         basis = gdf["location_basis"].tolist()
         parents = gdf["parent"].tolist() if "parent" in gdf else [None] * len(ids)
+        if "place" in gdf:  # events stand at their place
+            parents = [p if isinstance(p, str) else pl for p, pl in zip(parents, gdf["place"].tolist(), strict=True)]
         adcodes = gdf["adcode"].tolist() if "adcode" in gdf else [None] * len(ids)
         for fid, b, parent, adcode in zip(ids, basis, parents, adcodes, strict=True):
             target = fid

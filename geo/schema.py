@@ -20,7 +20,12 @@ LAYERS: dict[str, tuple[str, str, str]] = {
     "parks": ("parks.geojson", "园区与平台", "Parks & platforms"),
     "institutions": ("institutions.geojson", "高校与科研机构", "Universities & labs"),
     "companies": ("companies.geojson", "企业与基金", "Companies & funds"),
+    "events": ("events.geojson", "事件", "Events"),
 }
+
+# Layers of things the articles report (every layer but the administrative base map): filters by tag and text
+# apply to these.
+THEMATIC_LAYERS: tuple[str, ...] = tuple(lid for lid in LAYERS if lid not in ("city", "districts"))
 
 # layer -> kind -> (zh, en)
 KINDS: dict[str, dict[str, tuple[str, str]]] = {
@@ -36,6 +41,8 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
         "wing": ("发展翼", "Wing"),
         "corridor": ("走廊", "Corridor"),
         "zone": ("片区", "Zone"),
+        "landscape_node": ("景观节点", "Landscape node"),
+        "infrastructure": ("基础设施", "Infrastructure"),
     },
     "parks": {
         "sci_tech_city": ("科技城", "Sci-tech city"),
@@ -58,6 +65,19 @@ KINDS: dict[str, dict[str, tuple[str, str]]] = {
     "companies": {
         "company": ("企业", "Company"),
         "fund": ("基金", "Fund"),
+    },
+    "events": {
+        "launch": ("启动", "Launch"),
+        "opening": ("启用/开放", "Opening"),
+        "move_in": ("入驻", "Move-in"),
+        "signing": ("签约/合作", "Signing"),
+        "founding": ("成立", "Founding"),
+        "release": ("发布", "Release"),
+        "meeting": ("会议", "Meeting"),
+        "conference": ("大会/论坛", "Conference"),
+        "competition": ("赛事", "Competition"),
+        "hackathon": ("黑客松", "Hackathon"),
+        "policy_launch": ("政策发布", "Policy launch"),
     },
 }
 
@@ -124,9 +144,35 @@ REQUIRED_PROPERTIES: dict[str, tuple[type, ...]] = {
     "location_basis": (str,),
 }
 
-# Fact fields: value is a number or a string; unit is required for numbers.
-FACT_REQUIRED = ("attribute", "label_zh", "label_en", "value", "unit", "as_of", "qualifier", "source")
-# "target" marks a planned figure (a goal), not an achieved one.
-QUALIFIERS = (None, "about", "more than", "at least", "less than", "at most", "target")
+# Fact fields: value is a number or a string; unit (as printed) is required for numbers, unit_en (its English
+# form) whenever unit is non-empty; target (boolean) marks a goal or plan rather than an achieved figure, and
+# qualifier then bounds the goal ("at least 100" as a target = target true, qualifier "at least").
+# unit_gloss_zh is optional: the standard Chinese unit where the printed one is colloquial (萬方 -> 万平方米).
+FACT_REQUIRED = ("attribute", "label_zh", "label_en", "value", "unit", "unit_en", "as_of", "target", "qualifier",
+                 "source")
+FACT_OPTIONAL = ("unit_gloss_zh",)
+QUALIFIERS = (None, "about", "more than", "at least", "less than", "at most")
+# Optional text properties that come in zh/en pairs (both present, or neither).
+LOCATION_NOTE_PAIR = ("location_note_zh", "location_note_en")
+OUTLET_NOTE_PAIR = ("outlet_note_zh", "outlet_note_en")
+
+# Events (layer "events"): the base properties plus these. Dates are "YYYY", "YYYY-MM" or "YYYY-MM-DD";
+# date_end is null unless date_resolution is "period". place and participants are feature ids of other layers.
+EVENT_PROPERTIES: dict[str, tuple[type, ...]] = {
+    "date_start": (str,),
+    "date_end": (str, type(None)),
+    "date_resolution": (str,),
+    "place": (str,),
+    "participants": (list,),
+}
+DATE_RESOLUTIONS: dict[str, tuple[str, str]] = {
+    "day": ("日", "Day"),
+    "month": ("月", "Month"),
+    "year": ("年", "Year"),
+    "period": ("时段", "Period"),
+}
+# An event stands at its place's position: these are the only honest bases for it.
+EVENT_LOCATION_BASES = ("parent_location", "district_only", "city_only")
+EVENT_ID_PREFIX = "ev_"
 # Properties stored as JSON arrays/objects; readers that flatten them (GDAL) get them back via geo.io.
-NESTED_PROPERTIES = ("aliases", "tags", "facts")
+NESTED_PROPERTIES = ("aliases", "tags", "facts", "participants")

@@ -27,19 +27,25 @@ from shapely.validation import explain_validity
 from geo.errors import LayerError
 from geo.io import SOURCES_FILE, read_sources
 from geo.schema import (
-    ADCODE_PATTERN,
-    CITY_ADCODE,
-    FACT_REQUIRED,
     HANGZHOU_BBOX,
     ID_PATTERN,
     KINDS,
     LAYERS,
     LOCATION_BASES,
-    QUALIFIERS,
+    LOCATION_NOTE_PAIR,
+    OUTLET_NOTE_PAIR,
     REQUIRED_PROPERTIES,
     TAGS,
 )
 from geo.spatial import distance_m
+from geo.validate_rules import (
+    adcode_reasons,
+    check_duplicate_figures,
+    check_event,
+    check_parent_precision,
+    fact_reasons,
+    pair_reasons,
+)
 
 POLYGON_LAYERS = {"city", "districts"}
 _NON_EMPTY = ("id", "layer", "kind", "name_zh", "name_en", "location_basis")
@@ -98,6 +104,7 @@ class _Validator:
         self.problems: list[Problem] = []
         self.features: list[_Feature] = []
         self.layers_read = 0
+        self.unreadable: set[str] = set()  # layer files that could not be read (their ids are unknown)
 
     def add(self, file: str, feature: str | None, reason: str, severity: str = "error") -> None:
         self.problems.append(Problem(file, feature, reason, severity))
@@ -123,15 +130,22 @@ class _Validator:
             self.add(file, None, "sources.json is missing; fact sources cannot be checked")
             return None
         try:
-            return set(read_sources(self.dir / SOURCES_FILE))
+            sources = read_sources(self.dir / SOURCES_FILE)
         except LayerError as err:  # reported like every other problem; fact sources are then not checked
             reason = str(err).removeprefix(f"{err.path}: ").removeprefix(f"{err.feature_id}: ")
             self.add(file, err.feature_id, reason)
             return None
+        for sid, src in sources.items():
+            if "outlet_note" in src:
+                self.add(file, sid, "'outlet_note' is replaced by 'outlet_note_zh' and 'outlet_note_en'")
+            for reason in pair_reasons(src, OUTLET_NOTE_PAIR):
+                self.add(file, sid, reason)
+        return set(sources)
 
     def read_layer(self, layer: str, name: str) -> None:
         file = self.path(name)
         data = self.load_json(name)
+        self.unreadable.add(layer)  # until its features are known
         if data is None:
             return
         if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
@@ -142,6 +156,7 @@ class _Validator:
         if not isinstance(features, list):
             self.add(file, None, "FeatureCollection has no 'features' list")
             return
+        self.unreadable.discard(layer)
         if "crs" in data:
             self.add(file, None, "has a 'crs' member; atlas files must be RFC 7946 GeoJSON in WGS84 without one")
         self.layers_read += 1
@@ -197,58 +212,26 @@ class _Validator:
         if _is_number(precision) and not (math.isfinite(precision) and precision > 0):
             add(f"location_precision_m must be a positive number of metres, got {precision!r}")
         self.check_adcode(f, districts)
+        if "location_note" in p:
+            add("property 'location_note' is replaced by 'location_note_zh' and 'location_note_en'")
+        for reason in pair_reasons(p, LOCATION_NOTE_PAIR):
+            add(reason)
         if isinstance(p.get("facts"), list):
             for n, fact in enumerate(p["facts"]):
                 self.check_fact(f, n, fact, sources)
 
     def check_adcode(self, f: _Feature, districts: set[str] | None) -> None:
-        adcode = f.props.get("adcode")
-        if not isinstance(adcode, str):
-            return
-        add = lambda reason: self.add(f.file, f.label, reason)  # noqa: E731
-        if not ADCODE_PATTERN.match(adcode):
-            add(f"adcode {adcode!r} does not match {ADCODE_PATTERN.pattern}")
-        elif f.layer == "city":
-            if adcode != CITY_ADCODE:
-                add(f"adcode {adcode!r} of the city must be {CITY_ADCODE}")
-        elif f.layer == "districts":
-            if adcode == CITY_ADCODE or not adcode.startswith("3301"):
-                add(f"adcode {adcode!r} is not a Hangzhou district adcode (3301xx other than {CITY_ADCODE})")
-        elif adcode != CITY_ADCODE:
-            if districts is not None and adcode not in districts:
-                add(f"adcode {adcode!r} is neither {CITY_ADCODE} nor a district in districts.geojson")
-            elif districts is None and not adcode.startswith("3301"):
-                add(f"adcode {adcode!r} is not a Hangzhou adcode (3301xx)")
+        for reason in adcode_reasons(f.layer, f.props.get("adcode"), districts):
+            self.add(f.file, f.label, reason)
 
     def check_fact(self, f: _Feature, n: int, fact, sources: set[str] | None) -> None:
         where = f"fact {n}"
         if isinstance(fact, dict) and isinstance(fact.get("attribute"), str):
             where += f" ({fact['attribute']})"
-        add = lambda reason: self.add(f.file, f.label, f"{where}: {reason}")  # noqa: E731
-        if not isinstance(fact, dict):
-            add(f"must be an object, got {_json_type(fact)}")
-            return
-        for key in FACT_REQUIRED:
-            if key not in fact:
-                add(f"missing field '{key}'")
-        value, unit = fact.get("value"), fact.get("unit")
-        if "value" in fact and not (_is_number(value) or isinstance(value, str)):
-            add(f"value must be a number or a string, got {_json_type(value)}")
-        if _is_number(value) and not math.isfinite(value):
-            add(f"value {value!r} is not a finite number")
-        if "unit" in fact and unit is not None and not isinstance(unit, str):
-            add(f"unit must be a string, got {_json_type(unit)}")
-        elif _is_number(value) and not (isinstance(unit, str) and unit.strip()):
-            add(f"numeric value {value!r} has no unit")
-        if "qualifier" in fact and fact["qualifier"] not in QUALIFIERS:
-            allowed = ", ".join("null" if q is None else repr(q) for q in QUALIFIERS)
-            add(f"qualifier {fact['qualifier']!r} is not one of {allowed}")
-        for key in ("attribute", "label_zh", "label_en", "as_of"):
-            if key in fact and not (isinstance(fact[key], str) and fact[key].strip()):
-                add(f"field '{key}' must be a non-empty string")
-        source = fact.get("source")
-        if "source" in fact and sources is not None and source not in sources:
-            add(f"unknown source {source!r} (not in sources.json)")
+        reasons = [f"must be an object, got {_json_type(fact)}"] if not isinstance(fact, dict) \
+            else fact_reasons(fact, sources)
+        for reason in reasons:
+            self.add(f.file, f.label, f"{where}: {reason}")
 
     def check_geometry(self, f: _Feature) -> None:
         g = f.geometry
@@ -364,6 +347,12 @@ class _Validator:
             self.check_geometry(f)
         by_id = self.check_ids_and_parents()
         self.check_containment(by_id)
+        report = lambda f, reason: self.add(f.file, f.label, reason)  # noqa: E731
+        check_parent_precision(self.features, by_id, report)
+        check_duplicate_figures(self.features, by_id, report)
+        for f in self.features:  # references into an unreadable file would only repeat its problem
+            if f.layer == "events":
+                check_event(f, by_id, report, check_references=not self.unreadable)
         order = {name: i for i, (_lid, name) in enumerate(present)}
         # stable: per file in layer order, keeping discovery order inside a file
         return sorted(self.problems, key=lambda p: order.get(Path(p.file).name, -1))

@@ -48,6 +48,7 @@ LAYER_DEFS: dict[str, LayerDef] = {
     "parks": LayerDef("parks"),
     "institutions": LayerDef("institutions"),
     "companies": LayerDef("companies"),
+    "events": LayerDef("events"),
 }
 # Layers shown when the URL says nothing (the city outline is the districts' union: off by default).
-DEFAULT_LAYERS: tuple[str, ...] = ("districts", "plans", "parks", "institutions", "companies")
+DEFAULT_LAYERS: tuple[str, ...] = ("districts", "plans", "parks", "institutions", "companies", "events")

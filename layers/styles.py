@@ -25,9 +25,13 @@ COLOURS: dict[str, dict[str, str]] = {
                      "research_institute": "#0e7490", "innovation_platform": "#0891b2",
                      "big_science_facility": "#be123c", "*": "#1d4ed8"},
     "companies": {"company": "#db2777", "fund": "#15803d", "*": "#db2777"},
+    "events": {"launch": "#f97316", "opening": "#fb923c", "move_in": "#84cc16", "signing": "#06b6d4",
+               "founding": "#14b8a6", "release": "#8b5cf6", "meeting": "#64748b", "conference": "#3b82f6",
+               "competition": "#e11d48", "hackathon": "#f43f5e", "policy_launch": "#a16207", "*": "#f97316"},
 }
 # Marker radius (px) of point features per layer.
-RADIUS: dict[str, int] = {"parks": 8, "institutions": 7, "companies": 5, "plans": 6, "districts": 5, "city": 5}
+RADIUS: dict[str, int] = {"parks": 8, "institutions": 7, "companies": 5, "events": 4, "plans": 6, "districts": 5,
+                          "city": 5}
 HIGHLIGHT_COLOUR = "#f59e0b"
 
 
@@ -86,7 +90,8 @@ def legend_entries(layer: str, kinds: list[str] | tuple[str, ...], lang: str) ->
     """(label, colour, shape) per kind present, in schema order; shape is "dot", "area" or "line"."""
     if layer in ("city", "districts"):  # one colour each: the layer toggle says what they are
         return []
-    shape = "dot" if layer in ("parks", "institutions", "companies") else "line" if layer == "city" else "area"
+    points = ("parks", "institutions", "companies", "events")
+    shape = "dot" if layer in points else "line" if layer == "city" else "area"
     index = 0 if lang == "zh" else 1
     present = set(kinds)
     return [(labels[index], colour(layer, kind), shape)

@@ -26,6 +26,7 @@ MINI_IDS: dict[str, tuple[str, ...]] = {
               "park_hanggang_cloud_dc"),
     "institutions": ("inst_zju", "inst_westlake_univ", "inst_ucas_hias"),
     "companies": ("co_alibaba_cloud", "co_deeprobotics", "fund_runmiao", "fund_hanggang_qizhen"),
+    "events": ("ev_cloud_valley_launch", "ev_qizhen_fund_founded", "ev_runmiao_fund_launch"),
 }
 
 

@@ -39,6 +39,11 @@ EXPECTED_INSTITUTIONS = [
     ("inst_gongshu_five_platforms", "innovation_platform", "330105", None, "district_only"),
     ("inst_chief", "big_science_facility", "330110", "park_future_sci_tech_city", "parent_location"),
     ("inst_microbial_drug_center", "innovation_platform", "330106", "park_zijingang", "parent_location"),
+    ("inst_zijingang_alliance", "innovation_platform", "330106", "park_zijingang", "parent_location"),
+    ("inst_zjut", "university", "330105", None, "landmark"),
+    ("inst_hzcu", "university", "330105", None, "landmark"),
+    ("inst_market_prospect_center", "innovation_platform", "330100", None, "city_only"),
+    ("inst_caa_landscape_institute", "research_institute", "330100", None, "city_only"),
 ]
 
 EXPECTED_COMPANIES = [
@@ -87,6 +92,8 @@ EXPECTED_COMPANIES = [
     ("fund_gongshu_sci_tech_mother", "fund", "330105", None, "district_only"),
     ("fund_runmiao", "fund", "330106", "park_eastern_software_park", "parent_location"),
     ("fund_zijingang_industry", "fund", "330106", "park_zijingang", "parent_location"),
+    ("co_huadong_medicine", "company", "330105", None, "landmark"),
+    ("co_hanggang_group", "company", "330105", None, "landmark"),
 ]
 
 # id, alias that search must find
@@ -108,6 +115,7 @@ EXPECTED_ALIASES = [
 
 # id, attribute, value, unit, as_of, qualifier, source
 YI = "亿元 (CNY 100 million)"
+YI_HANT = "億元 (CNY 100 million)"  # s002 is in Traditional script: units as printed
 S004_NOW = "2025-01"  # "so far" figures take the article's publication month (data/README.md)
 S001_NOW = "2026-01"  # likewise for s000, s001 and s003
 
@@ -118,7 +126,7 @@ EXPECTED_FACTS = [
     ("inst_zju", "incubated_companies", 300, "家 (count)", S004_NOW, "more than", "s004"),
     ("inst_zju", "industry_parks_built", 5, "个 (count)", S004_NOW, None, "s004"),
     ("inst_zju", "incubated_total_valuation", 1000, YI, S004_NOW, "more than", "s004"),
-    ("inst_bgi_hangzhou", "sequencing_data_per_year", 15, "P/年 (petabytes per year)", S004_NOW, None, "s004"),
+    ("inst_bgi_hangzhou", "sequencing_data_per_year", 15, "P (petabytes (PB) per year)", S004_NOW, None, "s004"),
     ("inst_bgi_hangzhou", "consortium_members", 50, "家 (count)", S004_NOW, "about", "s004"),
     ("inst_bgi_hangzhou", "genos_release", "Genos", "", "2025-10", None, "s003"),
     ("inst_zhejiang_lab", "genos_release", "Genos", "", "2025-10", None, "s003"),
@@ -131,7 +139,7 @@ EXPECTED_FACTS = [
     ("co_deepseek", "nature_cover_r1", "DeepSeek-R1推理模型论文", "", "2025-09-17", None, "s002"),
     ("co_rokid", "nature_cover", "Rokid Glasses", "", "2025-12-11", None, "s002"),
     ("co_deep_robotics", "hoh_xil_test_altitude", 4800, "米 (m)", S001_NOW, None, "s000"),
-    ("co_deep_principle", "funding_rounds", 3, "轮 (rounds)", "2025-12", None, "s002"),
+    ("co_deep_principle", "funding_rounds", 3, "輪 (rounds)", "2025-12", None, "s002"),
     ("co_alibaba_cloud", "key_model", "通义万相", "", S001_NOW, None, "s000"),
     ("co_alibaba_group", "developer_club_area", 2800, "平方米 (m²)", S001_NOW, None, "s003"),
     ("co_element_drive", "material", "PiX（新型化学结构生物降解材料）", "", S004_NOW, None, "s004"),
@@ -139,6 +147,8 @@ EXPECTED_FACTS = [
     ("co_kecong", "navigation_accuracy_pm", 2, "毫米 (mm)", S004_NOW, None, "s004"),
     ("co_kecong", "angle_accuracy_pm", 0.5, "度 (degrees)", S004_NOW, None, "s004"),
     ("co_kecong", "expected_monthly_shipments", 1000, "台 (units)", S004_NOW, "target", "s004"),
+    ("co_kuntai_maglev", "company_age", 3, "年 (years)", S001_NOW, None, "s001"),
+    ("co_alibaba_group", "alibaba_center_space", 6.5, "萬方 (10,000 m² (wan fang))", "2025-12", "about", "s002"),
     ("co_kecong", "manufacturing_centre_area", 1300, "平方米 (m²)", S004_NOW, None, "s004"),
     ("co_kecong", "rent_free_period", 3, "年 (years)", S004_NOW, None, "s004"),
     ("co_westlake_xinchen", "ai_counsellor_years", 4, "年 (years)", S004_NOW, None, "s004"),
@@ -151,12 +161,25 @@ EXPECTED_FACTS = [
     ("co_taixi", "years_in_gongshu", 5, "年 (years)", "2025", None, "s001"),
     ("co_kuntai_maglev", "chairman_ceo", "张寅", "", S001_NOW, None, "s001"),
     ("fund_hanggang_qizhen", "established", "正式成立", "", "2025-09", None, "s001"),
-    ("fund_runmiao", "first_phase_size", 20, YI, "2025-12", None, "s002"),
-    ("fund_runmiao", "max_investment_per_company", 500, "万元 (CNY 10,000)", "2025-12", "at most", "s002"),
+    ("fund_runmiao", "first_phase_size", 20, YI_HANT, "2025-12", None, "s002"),
+    ("fund_runmiao", "max_investment_per_company", 500, "萬元 (CNY 10,000)", "2025-12", "at most", "s002"),
     ("fund_runmiao", "max_stake", 20, "%", "2025-12", "at most", "s002"),
     ("fund_runmiao", "target_company_age", 5, "年 (years)", "2025-12", "at most", "s002"),
     ("fund_zijingang_industry", "fund_size", 10, YI, S004_NOW, None, "s004"),
 ]
+
+
+def _unit(fact: dict) -> str:
+    """The printed unit with its English form in brackets, as the expectations above write it."""
+    unit, unit_en = fact["unit"], fact["unit_en"]
+    return unit if not unit or unit == unit_en else f"{unit} ({unit_en})"
+
+
+def _qualifier(fact: dict) -> str | None:
+    """"target" for a goal ("target/at least" for a goal with a bound), else the qualifier."""
+    if fact["target"]:
+        return "target" + (f"/{fact['qualifier']}" if fact["qualifier"] else "")
+    return fact["qualifier"]
 
 
 @pytest.mark.parametrize(("fid", "kind", "adcode", "parent", "basis"), EXPECTED_INSTITUTIONS)
@@ -189,7 +212,7 @@ def test_key_fact(fid, attribute, value, unit, as_of, qualifier, source):
     facts = [f for f in ORGS[fid]["properties"]["facts"] if f["attribute"] == attribute]
     assert len(facts) == 1, f"{fid}: expected one fact {attribute!r}, found {len(facts)}"
     got = facts[0]
-    assert (got["value"], got["unit"], got["as_of"], got["qualifier"], got["source"]) == (
+    assert (got["value"], _unit(got), got["as_of"], _qualifier(got), got["source"]) == (
         value,
         unit,
         as_of,
@@ -206,16 +229,16 @@ def test_feature_is_well_formed(fid):
     assert props["kind"] in KINDS[layer]
     assert props["tags"] and set(props["tags"]) <= set(TAGS)
     assert props["description_zh"].strip() and props["description_en"].strip()
-    assert props["location_note"].strip()
+    assert props["location_note_zh"].strip() and props["location_note_en"].strip()
     sources = set(props["source_ids"])
     assert sources and sources <= SOURCE_IDS
     for f in props["facts"]:
         assert f["source"] in sources, f"{fid}: fact {f['attribute']} cites {f['source']} not in source_ids"
-        assert f["qualifier"] in QUALIFIERS
+        assert f["qualifier"] in QUALIFIERS and isinstance(f["target"], bool)
         if isinstance(f["value"], (int, float)):
-            assert f["unit"], f"{fid}: numeric fact {f['attribute']} without unit"
+            assert f["unit"] and f["unit_en"], f"{fid}: numeric fact {f['attribute']} without unit or unit_en"
         else:
-            assert isinstance(f["value"], str) and f["value"] and f["unit"] == ""
+            assert isinstance(f["value"], str) and f["value"] and f["unit"] == f["unit_en"] == ""
     lon, lat = feature["geometry"]["coordinates"]
     assert (lon, lat) == (round(lon, 6), round(lat, 6))
     assert 118.3 < lon < 120.8 and 29.1 < lat < 30.6

@@ -27,15 +27,16 @@ PARK_IDS = (
     "park_xiaoshan_xinmo", "park_xiaoshan_xinchuang", "park_xiaoshan_xinji", "park_future_sci_tech_city",
     "park_westlake_transfer_base", "park_ai_incubation_center", "park_yunchuang_transfer_base",
     "park_ip_service_complex", "park_zjg_service_station", "park_chengxi_innovation_center",
-    "park_market_prospect_branch", "park_zhejiang_cloud", "park_xihu_sci_park",
+    "park_market_prospect_branch", "park_zhejiang_cloud", "park_xihu_sci_park", "park_alibaba_center",
 )
 PLAN_IDS = (
     "plan_grand_canal_axis", "plan_netvalley_core", "plan_banshan_wing", "plan_northern_software_wing",
     "plan_chengxi_corridor", "plan_chengdong_corridor", "plan_gongshu_ai_layout", "plan_china_compute_valley",
-    "plan_dachengbei_core", "plan_zijingang_ecocircle",
+    "plan_dachengbei_core", "plan_zijingang_ecocircle", "plan_g60_corridor", "plan_node_life", "plan_node_cloud",
+    "plan_node_manufacturing", "plan_metro_line4_west",
 )
 
-# (layer, feature id, attribute, value, qualifier, source)
+# (layer, feature id, attribute, value, qualifier, source); a goal reads "target" or "target/<its bound>"
 FACTS = [
     ("parks", "park_zijingang", "planned_area", 26, None, "s004"),
     ("parks", "park_zijingang", "provincial_key_labs", 118, None, "s004"),
@@ -43,16 +44,16 @@ FACTS = [
     ("parks", "park_zijingang", "industry_fund", 10, None, "s004"),
     ("parks", "park_zijingang", "westlake_univ_projects", 46, None, "s004"),
     ("parks", "park_china_cloud_valley", "construction_start", "2024-10", None, "s003"),
-    ("parks", "park_yungu_center", "hackathon_teams", 72, None, "s003"),
+    ("parks", "park_yungu_center", "hackathon_date", "2026-01-16", None, "s003"),
     ("parks", "park_modelscope_dev_center", "opened", "2025-11", None, "s003"),
     ("parks", "park_modelscope_dev_center", "signed_companies", 50, "more than", "s003"),
-    ("parks", "park_modelscope_dev_center", "target_companies_and_developers", 300, "target", "s003"),
+    ("parks", "park_modelscope_dev_center", "target_companies_and_developers", 300, "target/more than", "s003"),
     ("parks", "park_modelscope_dev_center", "desk_rent", 300, None, "s002"),
     ("parks", "park_modelscope_dev_center", "developer_club_area", 2800, None, "s003"),
     ("parks", "park_xinchuang_shangmi", "planned_floor_area", 70, "target", "s004"),
-    ("parks", "park_xinchuang_shangmi", "target_firms", 500, "target", "s004"),
+    ("parks", "park_xinchuang_shangmi", "target_firms", 500, "target/more than", "s004"),
     ("parks", "park_xinchuang_shangmi", "resident_projects", 30, None, "s004"),
-    ("parks", "park_future_life_sci", "floor_area", 15, None, "s003"),
+    ("parks", "park_zijingang", "ai_x_themed_parks_area", 15, None, "s003"),
     ("parks", "park_muyu_space", "core_space", 6.5, "about", "s002"),
     ("parks", "park_eastern_software_park", "runmiao_fund_launch", 20, None, "s002"),
     ("parks", "park_chengxi_innovation_center", "construction_start", "2024-11", None, "s004"),
@@ -60,7 +61,12 @@ FACTS = [
     ("parks", "park_canal_future_city", "xiangxin_entry", "2025-08", None, "s001"),
     ("plans", "plan_gongshu_ai_layout", "fusion_fields_count", 6, None, "s001"),
     ("plans", "plan_china_compute_valley", "breakthrough_rank", 1, None, "s001"),
-    ("plans", "plan_zijingang_ecocircle", "alliance_sub_alliances", 4, None, "s004"),
+    ("plans", "plan_zijingang_ecocircle", "city_university_ecocircles", 4, None, "s003"),
+    ("plans", "plan_metro_line4_west", "status", "全速推进 (under construction)", None, "s004"),
+    ("plans", "plan_node_life", "status", "待落地 (planned)", "target", "s004"),
+    ("districts", "dist_gongshu", "partner_platforms_firms", 100, "at least", "s001"),
+    ("districts", "dist_gongshu", "provincial_sci_tech_smes_growth", "年均两位数增长 (double-digit growth each year)",
+     None, "s001"),
     ("districts", "dist_xihu", "national_key_labs", 25, None, "s000"),
     ("districts", "dist_xihu", "provincial_key_labs", 72, None, "s000"),
     ("districts", "dist_xihu", "ai_revenue", 1300, "more than", "s000"),
@@ -77,6 +83,9 @@ FACTS = [
     ("city", "city_hangzhou", "ai_core_revenue_growth", 26.3, None, "s002"),
     ("city", "city_hangzhou", "rd_intensity_2030", 4.5, "target", "s002"),
     ("city", "city_hangzhou", "sci_tech_investment_2030", 4000, "target", "s002"),
+    ("city", "city_hangzhou", "annual_scenarios_target", 200, "target/more than", "s002"),
+    ("city", "city_hangzhou", "annual_scenario_projects_target", 50, "target/more than", "s002"),
+    ("city", "city_hangzhou", "scenario_exchange_projects_target", 100, "target/at least", "s002"),
     ("city", "city_hangzhou", "digital_economy_share_gdp", 28.8, None, "s001"),
     ("city", "city_hangzhou", "zhejiang_ai_core_revenue", 6800, "about", "s001"),
 ]
@@ -108,9 +117,11 @@ def test_article_fact_is_carried_over(layers, layer, fid, attribute, value, qual
     found = [f for f in facts if f["attribute"] == attribute and f["source"] == source]
     assert len(found) == 1, f"{fid}: fact {attribute!r} from {source} missing or duplicated"
     assert found[0]["value"] == value
-    assert found[0]["qualifier"] == qualifier
+    got = found[0]
+    assert ("target" + (f"/{got['qualifier']}" if got["qualifier"] else "") if got["target"]
+            else got["qualifier"]) == qualifier
     if isinstance(value, int | float):
-        assert found[0]["unit"].strip(), f"{fid}.{attribute} has no unit"
+        assert got["unit"].strip() and got["unit_en"].strip(), f"{fid}.{attribute} has no unit or unit_en"
 
 
 @pytest.mark.parametrize("layer", list(FILES))
@@ -176,9 +187,12 @@ def test_locations_are_honest(layers, layer):
     for fid, row in layers[layer].iterrows():
         assert row["location_basis"] in LOCATION_BASES
         assert row["location_basis"] != "street_address", f"{fid}: no street address is known"
-        assert isinstance(row.get("location_note"), str) and row["location_note"].strip(), f"{fid} has no note"
-        if layer == "plans":
+        for key in ("location_note_zh", "location_note_en"):
+            assert isinstance(row.get(key), str) and row[key].strip(), f"{fid} has no {key}"
+        if layer == "plans" and row.geometry.geom_type != "Point":
             assert row["location_basis"] == "schematic" and 1000 <= row["location_precision_m"] <= 3000
+        elif layer == "plans":  # a plan with no drawable extent is marked at the place it belongs to
+            assert row["location_basis"] in ("parent_location", "city_only"), fid
         if row["location_basis"] == "district_only":
             assert row["location_precision_m"] >= 5000, f"{fid}: district-only placement claims too much"
 

@@ -52,7 +52,8 @@ def test_provenance_of_facts_survives(mini_atlas):
     fund = next(f for f in data["features"] if f["id"] == "fund_runmiao")
     assert fund["properties"]["facts"] == [{
         "attribute": "fund_size_first_phase", "label_zh": "首期规模", "label_en": "First-phase size", "value": 20,
-        "unit": "亿元", "as_of": "2025-12", "qualifier": None, "source": "s002"}]
+        "unit": "亿元", "unit_en": "CNY 100 million", "as_of": "2025-12", "target": False, "qualifier": None,
+        "source": "s002"}]
     assert isinstance(fund["properties"]["facts"], list)  # real JSON, not a string
 
 

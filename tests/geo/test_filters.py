@@ -92,6 +92,7 @@ def test_district_filter(mini_atlas):
         "parks": ["park_hanggang_cloud_dc"],
         "institutions": [],
         "companies": ["fund_hanggang_qizhen"],
+        "events": ["ev_qizhen_fund_founded"],
     }
 
 
@@ -150,8 +151,8 @@ def test_normalize_text(raw, normal):
 
 def test_search_ranks_prefix_before_substring(mini_atlas):
     found = search(mini_atlas, "云谷")
-    assert found["id"].tolist() == ["park_yungu_center", "park_china_cloud_valley"]
-    assert found["match"].tolist() == ["prefix", "substring"]
+    assert found["id"].tolist() == ["park_yungu_center", "ev_cloud_valley_launch", "park_china_cloud_valley"]
+    assert found["match"].tolist() == ["prefix", "substring", "substring"]
     assert list(found.columns) == ["layer", "id", "name_zh", "name_en", "match"]
 
 
@@ -164,7 +165,8 @@ def test_search_exact_first(mini_atlas):
 
 
 @pytest.mark.parametrize(("text", "ids"), [
-    ("ZJU", ["inst_zju"]), ("潤苗", ["fund_runmiao"]), ("润苗", ["fund_runmiao"]),
+    ("ZJU", ["inst_zju"]), ("潤苗", ["ev_runmiao_fund_launch", "fund_runmiao"]),
+    ("润苗", ["ev_runmiao_fund_launch", "fund_runmiao"]),
     ("DEEP robotics", ["co_deeprobotics"]),
     ("", []), ("   ", []), ("atlantis", []),
 ])

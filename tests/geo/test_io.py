@@ -198,7 +198,7 @@ def test_load_mini_atlas(mini_atlas):
     assert {lid: tuple(g["id"]) for lid, g in mini_atlas.layers.items()} == MINI_IDS
     assert set(mini_atlas.sources) == {"s000", "s001", "s002", "s003", "s004"}
     assert len(mini_atlas.hash) == 64 and mini_atlas.hash == atlas_hash(MINI_DIR)
-    assert len(mini_atlas) == 20 and "inst_zju" in mini_atlas and "nope" not in mini_atlas
+    assert len(mini_atlas) == 23 and "inst_zju" in mini_atlas and "nope" not in mini_atlas
 
 
 def test_feature_lookup(mini_atlas):

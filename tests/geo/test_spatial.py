@@ -95,7 +95,8 @@ def test_parks_inside_xihu(mini_atlas):
 
 def test_inside_a_park_leaves_out_district_level_points(mini_atlas):
     found = inside(mini_atlas, "park_zijingang")["id"].tolist()
-    assert found == ["park_china_cloud_valley", "park_yungu_center", "inst_zju", "co_alibaba_cloud"]
+    assert found == ["park_china_cloud_valley", "park_yungu_center", "inst_zju", "co_alibaba_cloud",
+                     "ev_cloud_valley_launch"]
 
 
 def test_inside_needs_a_polygon(mini_atlas):

@@ -41,7 +41,7 @@ EXPECTED = {
                                   "fact 0 (ai_revenue): numeric value 1300 has no unit"),
     "bad_qualifier": ("districts.geojson", "dist_xihu",
                       "fact 0 (ai_revenue): qualifier 'over' is not one of null, 'about', 'more than', 'at least', "
-                      "'less than', 'at most', 'target'"),
+                      "'less than', 'at most'"),
     "missing_geometry": ("institutions.geojson", "inst_westlake_univ", "geometry is null"),
     "empty_geometry": ("parks.geojson", "park_yunqi_town", "geometry is empty (Point)"),
     "self_intersecting_polygon": ("plans.geojson", "plan_netvalley_core",
@@ -60,6 +60,32 @@ EXPECTED = {
                                "not a GeoJSON FeatureCollection (top level is a JSON list)"),
     "bad_json": ("institutions.geojson", None, "invalid JSON at line 8 column 14: Expecting value"),
     "sources_missing": ("sources.json", None, "sources.json is missing; fact sources cannot be checked"),
+    "unit_en_missing": ("districts.geojson", "dist_xihu", "fact 0 (ai_revenue): missing field 'unit_en'"),
+    "target_as_qualifier": ("companies.geojson", "fund_runmiao",
+                            "fact 0 (fund_size_first_phase): qualifier 'target' is not one of null, 'about', "
+                            "'more than', 'at least', 'less than', 'at most'; a goal is marked with \"target\": true, "
+                            "and qualifier then keeps its bound"),
+    "target_not_boolean": ("parks.geojson", "park_zijingang",
+                           "fact 0 (planned_area): field 'target' must be true or false, got 'yes'"),
+    "location_note_pair_incomplete": ("institutions.geojson", "inst_ucas_hias",
+                                      "'location_note_zh' without 'location_note_en' (both or neither)"),
+    "parent_precision_too_small": ("companies.geojson", "co_alibaba_cloud",
+                                   "location_precision_m 3000 is smaller than the radius that covers its parent "
+                                   "park_zijingang (3636 m, the farthest edge of its footprint); a feature placed "
+                                   "at its parent claims at least that"),
+    "duplicate_figure_dates": ("parks.geojson", "park_china_cloud_valley",
+                               "fact 1 (planned_area): the figure 26 km² (s004) is also on park_zijingang with "
+                               "as_of '2026', here '2025': keep it as one fact with one as_of"),
+    "event_bad_date": ("events.geojson", "ev_cloud_valley_launch", "event date: '2024-13': month 13 is not 1-12"),
+    "event_period_without_end": ("events.geojson", "ev_runmiao_fund_launch",
+                                 "date_resolution 'period' needs a date_end"),
+    "event_unknown_place": ("events.geojson", "ev_cloud_valley_launch",
+                            "unknown place 'park_nowhere' (no feature has this id)"),
+    "event_unknown_participant": ("events.geojson", "ev_qizhen_fund_founded",
+                                  "unknown participant 'co_nobody' (no feature has this id)"),
+    "event_precision_too_small": ("events.geojson", "ev_qizhen_fund_founded",
+                                  "location_precision_m 3000 is smaller than the radius that covers its place "
+                                  "dist_gongshu (8169 m, the farthest edge of its footprint)"),
 }
 
 
@@ -109,7 +135,7 @@ def test_module_runs_as_command_on_mini():
     run = subprocess.run([sys.executable, "-m", "geo.validate", str(MINI_DIR)], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout
-    assert run.stdout.strip() == "OK: 20 features in 6 layers"
+    assert run.stdout.strip() == "OK: 23 features in 7 layers"
 
 
 def test_several_problems_are_all_reported(mini_copy):
@@ -132,7 +158,7 @@ def test_point_outside_its_district_is_a_warning_only(mini_copy, capsys):
     assert [(p.feature_id, p.severity) for p in problems] == [("inst_zju", "warning")]
     assert problems[0].reason.startswith("lies outside the district of its adcode (dist_xihu): ")
     assert main([str(mini_copy)]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "OK: 20 features in 6 layers (1 warning)"
+    assert capsys.readouterr().out.splitlines()[-1] == "OK: 23 features in 7 layers (1 warning)"
 
 
 def test_child_within_parent_precision_is_accepted(mini_copy):

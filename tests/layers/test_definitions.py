@@ -44,4 +44,5 @@ def test_definitions_are_frozen():
 
 
 def test_display_columns_carry_no_long_text():
-    assert not {"description_zh", "description_en", "facts", "aliases", "location_note"} & set(DISPLAY_COLUMNS)
+    assert not {"description_zh", "description_en", "facts", "aliases", "location_note_zh", "location_note_en",
+                "participants"} & set(DISPLAY_COLUMNS)

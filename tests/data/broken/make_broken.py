@@ -49,6 +49,14 @@ def fact(file: str, fid: str, n: int, **changes):
     return mutate
 
 
+def copy_fact(src_file: str, src_id: str, n: int, dest_file: str, dest_id: str, **changes):
+    """Append a copy of fact n of src_id to dest_id's facts, with changes."""
+    def mutate(atlas):
+        f = dict(_feature(atlas, src_file, src_id)["properties"]["facts"][n], **changes)
+        _feature(atlas, dest_file, dest_id)["properties"]["facts"].append(f)
+    return mutate
+
+
 def add_tag(file: str, fid: str, tag: str):
     def mutate(atlas):
         _feature(atlas, file, fid)["properties"]["tags"].append(tag)
@@ -70,7 +78,7 @@ CASES = {
     "wrong_type": props("institutions.geojson", "inst_westlake_univ", location_precision_m="1500"),
     "bad_id": props("plans.geojson", "plan_grand_canal_axis", id="Plan-Canal"),
     "duplicate_id": props("institutions.geojson", "inst_westlake_univ", id="inst_zju"),
-    "duplicate_id_across_layers": props("companies.geojson", "fund_runmiao", id="park_yunqi_town"),
+    "duplicate_id_across_layers": props("companies.geojson", "co_deeprobotics", id="park_yunqi_town"),
     "wrong_layer": props("companies.geojson", "co_deeprobotics", layer="parks"),
     "bad_kind": props("parks.geojson", "park_yunqi_town", kind="town"),
     "unknown_tag": add_tag("institutions.geojson", "inst_zju", "quantum"),
@@ -96,6 +104,20 @@ CASES = {
     "not_feature_collection": as_list("companies.geojson"),
     "bad_json": ("institutions.geojson", lambda text: text.replace('"layer": "institutions",', '"layer": ,', 1)),
     "sources_missing": ("sources.json", None),
+    # issue 11: units, goals, paired notes, parent precision, duplicate figures, events
+    "unit_en_missing": fact("districts.geojson", "dist_xihu", 0, unit_en=...),
+    "target_as_qualifier": fact("companies.geojson", "fund_runmiao", 0, qualifier="target"),
+    "target_not_boolean": fact("parks.geojson", "park_zijingang", 0, target="yes"),
+    "location_note_pair_incomplete": props("institutions.geojson", "inst_ucas_hias", location_note_en=...),
+    "parent_precision_too_small": props("companies.geojson", "co_alibaba_cloud", location_precision_m=3000),
+    "duplicate_figure_dates": copy_fact("parks.geojson", "park_zijingang", 0, "parks.geojson",
+                                        "park_china_cloud_valley", as_of="2025"),
+    "event_bad_date": props("events.geojson", "ev_cloud_valley_launch", date_start="2024-13"),
+    "event_period_without_end": props("events.geojson", "ev_runmiao_fund_launch", date_end=None),
+    "event_unknown_place": props("events.geojson", "ev_cloud_valley_launch", place="park_nowhere"),
+    "event_unknown_participant": props("events.geojson", "ev_qizhen_fund_founded",
+                                       participants=["fund_hanggang_qizhen", "co_nobody"]),
+    "event_precision_too_small": props("events.geojson", "ev_qizhen_fund_founded", location_precision_m=3000),
 }
 
 

@@ -36,10 +36,13 @@ PROBE = {
         "description_en": "Description " + P_SCRIPT + P_IMG + " `backtick` " + P_TPL + " backslash\\n\\ " + P_ALERT,
         "facts": [{
             "attribute": "probe_value", "label_zh": P_IMG + "探针`" + P_TPL, "label_en": P_SCRIPT + "Probe\\",
-            "value": P_IMG + P_TPL, "unit": None, "as_of": "2025", "qualifier": None, "source": "s000",
+            "value": P_IMG + P_TPL, "unit": None, "unit_en": "", "as_of": "2025", "target": False, "qualifier": None,
+            "source": "s000",
         }],
         "location_precision_m": 2000,
         "location_basis": "schematic",
+        "location_note_zh": "位置说明 " + P_IMG + P_TPL,
+        "location_note_en": "Location note " + P_SCRIPT + P_ALERT,
     },
     "geometry": {"type": "Point", "coordinates": [120.08, 30.31]},
 }
