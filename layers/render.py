@@ -58,11 +58,11 @@ html, body { height: 100%; margin: 0; }
 #map_div { height: 100vh !important; }
 .atlas-group { background: rgba(255,255,255,.55); border-radius: 50%; }
 .atlas-group div { width: calc(100% - 6px); height: calc(100% - 6px); margin: 3px; border-radius: 50%;
-  background: #1f2937; color: #fff; font: 600 12px/1 system-ui, sans-serif; display: flex; align-items: center;
+  background: #1f2937; color: #fff; font: 600 11px/1 system-ui, sans-serif; display: flex; align-items: center;
   justify-content: center; box-shadow: 0 1px 3px rgba(0,0,0,.4); }
 .atlas-group.atlas-group-approx div { background: #fff; color: #1f2937; border: 2px dashed #1f2937;
   box-sizing: border-box; }
-.atlas-tip { font-size: 12px; line-height: 1.35; max-width: 280px; white-space: normal; }
+.atlas-tip { font-size: 12px; line-height: 1.35; width: max-content; max-width: 300px; white-space: normal; }
 .atlas-tip-precision, .atlas-tip-hint { color: #6b7280; font-size: 11px; }
 .atlas-legend details { background: rgba(255,255,255,.94); border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
   font-size: 11px; line-height: 1.45; max-width: 260px; }

@@ -11,7 +11,7 @@ import streamlit as st
 from layers.escape import escape
 from ui.i18n import t
 
-HEADER_PX = 58  # the slim header above the map and panel
+HEADER_PX = 50  # the slim header above the map and panel
 PANEL_HEIGHT = 680  # px; the CSS below makes it the window's height next to the map
 
 _CSS = f"""
@@ -23,7 +23,7 @@ _CSS = f"""
     white-space: nowrap; overflow: hidden; }}
 .atlas-header h1 {{ font-size: 1.3rem; line-height: 1.7rem; font-weight: 700; padding: 0; margin: 0; }}
 .atlas-header span {{ font-size: .8rem; color: #6b7280; overflow: hidden; text-overflow: ellipsis; }}
-[data-testid="stSidebar"][aria-expanded="true"] {{ min-width: 264px !important; max-width: 264px !important; }}
+[data-testid="stSidebar"][aria-expanded="true"] {{ min-width: 248px !important; max-width: 248px !important; }}
 [data-testid="stSidebarContent"] [data-testid="stSidebarUserContent"] {{ padding-top: 1rem; }}
 /* The map fills the window below the header; the panel beside it scrolls on its own. */
 .st-key-map_box iframe {{ height: calc(100vh - {HEADER_PX + 12}px) !important; min-height: 420px; }}

@@ -70,7 +70,7 @@
       iconCreateFunction: function (cluster) {
         var ms = cluster.getAllChildMarkers(), n = ms.length, approx = 0;
         ms.forEach(function (m) { if (m.feature.properties.approx) { approx += 1; } });
-        var size = n < 10 ? 30 : n < 30 ? 36 : 42;
+        var size = n < 10 ? 24 : n < 30 ? 28 : 32;
         return L.divIcon({html: "<div><span>" + n + "</span></div>", iconSize: L.point(size, size),
                           className: "atlas-group" + (approx === n ? " atlas-group-approx" : "")});
       }

@@ -20,6 +20,8 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from layers.definitions import DEFAULT_LAYERS
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -293,7 +295,7 @@ class Hooks:
     feature_prefix: str = "atlas-f-"
     layer_prefix: str = "atlas-layer-"
     selected_prefix: str = "atlas-sel-"
-    default_layers: tuple[str, ...] = ("districts", "plans", "parks", "institutions", "companies")
+    default_layers: tuple[str, ...] = DEFAULT_LAYERS
 
     def feature(self, feature_id: str) -> str:
         """CSS selector of one drawn feature."""
@@ -348,6 +350,29 @@ _FREE_POINT_JS = """(sel) => {
         if (hit === el) return {x, y};
     }
     return null;
+}"""
+
+
+# In the map frame: where the point marker of ``fid`` is: not a grouped point ("none": an area, or not drawn),
+# drawn on its own ("alone"), inside a group marker (the group icon's centre in frame pixels), or outside the view.
+_WHERE_JS = """(fid) => {
+    const g = window.atlasPoints;
+    const m = g && g.atlasMarkers.find(m => m.feature.properties.id === fid);
+    if (!m) return {state: 'none'};
+    const ll = m.getLatLng();
+    if (!window.map.getBounds().pad(-0.05).contains(ll)) return {state: 'outside', lat: ll.lat, lng: ll.lng};
+    if (m._map) return {state: 'alone'};
+    let parent = m.__parent;
+    while (parent && !parent._icon) parent = parent.__parent;
+    if (!parent) return {state: 'hidden', lat: ll.lat, lng: ll.lng};
+    const icon = parent._icon, r = icon.getBoundingClientRect();
+    let free = null;  // a point of the icon where the icon itself is topmost (another group's icon may overlap)
+    const spots = [[.5, .5], [.35, .5], [.65, .5], [.5, .35], [.5, .65], [.3, .3], [.7, .7], [.3, .7], [.7, .3]];
+    for (const [fx, fy] of spots) {
+        const x = r.left + r.width * fx, y = r.top + r.height * fy, hit = document.elementFromPoint(x, y);
+        if (hit && icon.contains(hit)) { free = [x, y]; break; }
+    }
+    return {state: 'grouped', free, lat: ll.lat, lng: ll.lng, n: parent.getChildCount()};
 }"""
 
 
@@ -531,8 +556,39 @@ class AppPage:
 
     # ---- the Leaflet map
 
+    def wait_for_feature(self, feature_id: str, timeout_ms: int = 30_000) -> None:
+        """Wait until the map holds ``feature_id``: drawn as an element, or a point held by a group marker."""
+        self.map_frame().wait_for_function(
+            "(fid) => !!document.querySelector('.atlas-f-' + fid) || !!(window.atlasPoints && "
+            "window.atlasPoints.atlasMarkers.some(m => m.feature.properties.id === fid))",
+            arg=feature_id, timeout=timeout_ms)
+
+    def reveal(self, feature_id: str) -> None:
+        """Bring a point's marker into the DOM as a visitor would: pan to it if it is outside the view, and click
+        its group marker to fan the group out if it is in one (zooming in a step when a neighbouring group's icon
+        covers it). Areas and lone points need nothing."""
+        frame = self.map_frame()
+        for _ in range(6):
+            where = frame.evaluate(_WHERE_JS, feature_id)
+            if where["state"] in ("none", "alone"):
+                return
+            if where["state"] == "grouped" and where.get("free"):
+                box = self.page.locator(MAP_IFRAME).bounding_box()
+                self.page.mouse.click(box["x"] + where["free"][0], box["y"] + where["free"][1])
+                frame.wait_for_selector(HOOKS.feature(feature_id), state="attached", timeout=10_000)
+                self.page.wait_for_timeout(350)  # the fan's animation
+                return
+            # outside the view, or its group's icon is covered by another: centre on it, one step closer
+            step = 0 if where["state"] == "outside" else 1
+            frame.evaluate("([lat, lng, step]) => { window.map.setView([lat, lng], window.map.getZoom() + step, "
+                           "{animate: false}); }", [where["lat"], where["lng"], step])
+            self.page.wait_for_timeout(400)
+        raise AssertionError(f"{feature_id}: could not reach its marker ({where})")
+
     def mouse_on(self, feature_id: str, click: bool = False) -> None:
-        """Move the real mouse onto ``feature_id`` on the map (where it is the topmost element), and click."""
+        """Move the real mouse onto ``feature_id`` on the map (where it is the topmost element; a point in a group
+        is fanned out first), and click."""
+        self.reveal(feature_id)
         point = self.map_frame().evaluate(_FREE_POINT_JS, HOOKS.feature(feature_id))
         assert point, f"no visible, uncovered point of {feature_id} on the map"
         box = self.page.locator(MAP_IFRAME).bounding_box()
@@ -547,6 +603,11 @@ class AppPage:
         return self.map_frame().evaluate(
             """(fid) => {
                 const out = [];
+                if (window.atlasPoints) window.atlasPoints.atlasMarkers.forEach(m => {  // held by a group
+                    if (!m._map && m.feature.properties.id === fid) {
+                        const ll = m.getLatLng(); out.push([ll.lat, ll.lng]);
+                    }
+                });
                 window.map.eachLayer(l => {
                     const cls = (l.options && l.options.className) || '';
                     if (l.feature && l.feature.properties && l.feature.properties.id === fid

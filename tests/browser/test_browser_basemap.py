@@ -47,7 +47,7 @@ def held(app, feature_id: str) -> tuple[float, float]:
 def test_amap_holds_gcj02_and_osm_switch_restores_wgs84_keeping_the_view(app, hooks, guard):
     app.open(**{hooks.basemap_param: hooks.amap})
     for fid in POINTS:
-        app.wait_for_count(hooks.feature(fid), 1)
+        app.wait_for_feature(fid)
     wgs = {fid: wgs84_point(fid) for fid in POINTS}
     for fid, (lon, lat) in wgs.items():
         gx, gy = wgs84_to_gcj02(np.array([lon]), np.array([lat]))

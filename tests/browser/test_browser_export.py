@@ -11,13 +11,12 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from geo.schema import LAYERS, NESTED_PROPERTIES
+from geo.schema import LAYERS, NESTED_PROPERTIES, THEMATIC_LAYERS
 
 pytestmark = pytest.mark.browser
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-THEMATIC = ("plans", "parks", "institutions", "companies")
-
+THEMATIC = THEMATIC_LAYERS
 
 def _plain(key: str, value):
     """A geopandas cell as the JSON value it came from (nested arrays decoded, NaN -> None)."""

@@ -10,27 +10,10 @@ import pytest
 
 from geo.io import load_atlas
 from geo.precision import anchors, stacks
+from tests.browser.conftest import _WHERE_JS
 from tests.common import ROOT
 
 pytestmark = pytest.mark.browser
-
-# In the map frame: where the point of ``fid`` is now: drawn on its own, inside a group (the group icon's centre,
-# frame pixels), or outside the view.
-_WHERE_JS = """(fid) => {
-    const g = window.atlasPoints;
-    if (!g) return {state: 'nogroup'};
-    const m = g.atlasMarkers.find(m => m.feature.properties.id === fid);
-    if (!m) return {state: 'missing'};
-    const ll = m.getLatLng();
-    if (!window.map.getBounds().pad(-0.05).contains(ll)) return {state: 'outside', lat: ll.lat, lng: ll.lng};
-    if (m._map) return {state: 'alone'};
-    let parent = m.__parent;
-    while (parent && !parent._icon) parent = parent.__parent;
-    if (!parent) return {state: 'hidden'};
-    const r = parent._icon.getBoundingClientRect();
-    return {state: 'grouped', x: r.left + r.width / 2, y: r.top + r.height / 2, n: parent.getChildCount()};
-}"""
-
 
 @pytest.fixture(scope="module")
 def shipped():
@@ -46,42 +29,24 @@ def point_ids(atlas, layers) -> list[str]:
     return out
 
 
-def reveal(app, fid: str) -> None:
-    """Bring ``fid``'s marker into the DOM: pan to it if it is outside the view, fan out its group if it has one."""
-    frame = app.map_frame()
-    where = frame.evaluate(_WHERE_JS, fid)
-    if where["state"] == "outside":
-        frame.evaluate("([lat, lng]) => window.map.setView([lat, lng], window.map.getZoom(), {animate: false})",
-                       [where["lat"], where["lng"]])
-        app.page.wait_for_timeout(300)
-        where = frame.evaluate(_WHERE_JS, fid)
-    assert where["state"] in ("alone", "grouped"), f"{fid}: {where}"
-    if where["state"] == "grouped":
-        box = app.page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
-        app.page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
-        frame.wait_for_selector(f".atlas-f-{fid}", state="attached", timeout=10_000)
-        app.page.wait_for_timeout(350)  # the fan's animation
-
-
 def test_every_point_can_be_selected_on_the_map(app, hooks, shipped):
     ids = point_ids(shipped, hooks.default_layers)
     assert len(ids) >= 84
     app.open(**{hooks.basemap_param: hooks.no_tiles})
     app.map_frame().wait_for_function("() => !!window.atlasPoints")
-    view = app.view()
     failed = []
     for fid in ids:
         try:
-            reveal(app, fid)
+            app.reveal(fid)  # pans, zooms or fans its group out as a visitor would, never by a click on a point
+            view = app.view()
             app.mouse_on(fid, click=True)
             app.wait_for_selected(fid, timeout_ms=15_000)
+            assert app.view() == pytest.approx(view), "a click on the map moved it"
         except AssertionError as err:
             failed.append(f"{fid}: {err}")
         except Exception as err:  # noqa: BLE001 - a Playwright timeout: record it and go on to the next point
             failed.append(f"{fid}: {type(err).__name__}")
     assert not failed, f"{len(failed)} of {len(ids)} points could not be selected: {failed[:5]}"
-    now = app.view()
-    assert now["zoom"] == view["zoom"]  # clicks never zoomed the map
 
 
 def test_group_marker_names_the_shared_spot(app, hooks, shipped):
@@ -92,12 +57,12 @@ def test_group_marker_names_the_shared_spot(app, hooks, shipped):
     app.open(**{hooks.basemap_param: hooks.no_tiles})
     frame = app.map_frame()
     frame.wait_for_function("() => !!window.atlasPoints")
-    frame.evaluate("([lat, lng]) => window.map.setView([lat, lng], 15, {animate: false})", [stack.lat, stack.lon])
+    frame.evaluate("([lat, lng]) => { window.map.setView([lat, lng], 15, {animate: false}); }", [stack.lat, stack.lon])
     app.page.wait_for_timeout(500)
     where = frame.evaluate(_WHERE_JS, stack.ids[0])
-    assert where["state"] == "grouped" and where["n"] == len(stack.ids)
+    assert where["state"] == "grouped" and where["n"] == len(stack.ids) and where["free"]
     box = app.page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
-    app.page.mouse.move(box["x"] + where["x"], box["y"] + where["y"])
+    app.page.mouse.move(box["x"] + where["free"][0], box["y"] + where["free"][1])
     tip = frame.wait_for_selector(".leaflet-tooltip.atlas-tip", timeout=5_000).inner_text()
     assert f"{len(stack.ids)} 个要素位于紫金港科技城（位置近似）" in tip
     # the fan keeps true positions: every marker's stored position is the stack's
@@ -125,6 +90,7 @@ _CIRCLE_JS = """(fid) => {
 }"""
 
 
+@pytest.mark.parametrize("allow_tiles", [True])  # tile requests are answered empty on this machine
 @pytest.mark.parametrize("basemap", ["osm", "amap_road"])
 def test_selection_draws_the_uncertainty_circle(app, hooks, shipped, basemap):
     fid = "park_china_cloud_valley"
@@ -148,7 +114,7 @@ def test_hover_draws_where_a_point_may_be(app, hooks, shipped):
     app.open(**{hooks.basemap_param: hooks.no_tiles})
     frame = app.map_frame()
     frame.wait_for_function("() => !!window.atlasPoints")
-    reveal(app, fid)
+    app.reveal(fid)
     app.mouse_on(fid)
     frame.wait_for_selector(".atlas-unc-hover", state="attached", timeout=5_000)
     dist = frame.evaluate("""(fid) => {
@@ -174,7 +140,7 @@ def test_search_fits_click_keeps_language_keeps(app, hooks):
     # a click on the map selects without moving it
     frame = app.map_frame()
     frame.evaluate("() => { window.__kept = 1; }")
-    reveal(app, "park_yungu_center")
+    app.reveal("park_yungu_center")
     app.mouse_on("park_yungu_center", click=True)
     app.wait_for_selected("park_yungu_center")
     assert app.view() == pytest.approx(fitted)
@@ -185,8 +151,10 @@ def test_search_fits_click_keeps_language_keeps(app, hooks):
     assert app.view() == pytest.approx(fitted)
 
 
-def test_offline_amap_says_so_on_the_map(app, hooks):
+def test_offline_amap_says_so_on_the_map(app, hooks, guard):
     app.open(**{hooks.basemap_param: hooks.amap})  # the network guard blocks every tile: as with no internet
     frame = app.map_frame()
     notice = frame.wait_for_selector(".atlas-tiles-failed", timeout=15_000).inner_text()
     assert "无底图" in notice
+    assert guard.problems() and all("autonavi.com" in u for u in guard.problems())  # only tiles were tried
+    guard.blocked.clear()  # those were the point of this test

@@ -72,13 +72,13 @@ def test_payloads_render_as_text_and_nothing_runs(xss_app, hooks, dialogs, how, 
     if how == "url":
         params[hooks.select_param] = PROBE
     xss_app.open(**params)
-    xss_app.wait_for_count(hooks.feature(PROBE), 1)
+    xss_app.wait_for_feature(PROBE)
     before = xss_app.page.evaluate(_ELEMENTS_JS)
     if how == "search":
         xss_app.search("Injection probe", pick=name)
     xss_app.wait_for_selected(PROBE)
     # hover the probe on the map, so its tooltip (HTML built by folium) is rendered too
-    xss_app.map_frame().evaluate("() => window.map.setView([30.31, 120.08], 16, {animate: false})")
+    xss_app.map_frame().evaluate("() => { window.map.setView([30.31, 120.08], 16, {animate: false}); }")
     xss_app.mouse_on(PROBE)
     tooltip = xss_app.map_locator().locator(".leaflet-tooltip").first
     tooltip.wait_for(state="visible", timeout=10_000)
