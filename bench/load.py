@@ -30,12 +30,12 @@ import datetime as dt
 import json
 import os
 import platform
-import queue
+import signal
 import statistics
+import subprocess
+import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,65 +211,80 @@ class Visitor:
 # --------------------------------------------------------------------------- real Chromium pages during the load
 
 
+BROWSER_TIMEOUT_S = 120.0
+
+
 class BrowserProbe:
-    """Debian's Chromium in its own thread: ``check(url, n)`` opens n fresh pages; each must draw features."""
+    """Debian's Chromium in a child process (``python -m bench.load --probe URL N``), so that neither the load
+    client nor the browser driver waits on the other: ``check(url, n)`` opens n fresh pages one after another;
+    each must draw the map's features."""
 
-    def __init__(self):
-        self.jobs: queue.Queue = queue.Queue()
-        self.thread = threading.Thread(target=self._loop, daemon=True)
-        self.thread.start()
-
-    def check(self, url: str, n: int) -> Future:
-        fut: Future = Future()
-        self.jobs.put((url, n, fut))
-        return fut
-
-    def close(self) -> None:
-        self.jobs.put(None)
-        self.thread.join(timeout=60)
-
-    def _loop(self) -> None:
-        from playwright.sync_api import sync_playwright
-
-        from bench import browser as br
-
-        with sync_playwright() as pw:
-            browser = br.launch(pw)
-            try:
-                while (job := self.jobs.get()) is not None:
-                    url, n, fut = job
-                    out = []
-                    for _ in range(n):
-                        t0 = time.perf_counter()
-                        ctx, page = br.new_page(browser, br.block_remote)
-                        try:
-                            page.goto(url, wait_until="commit", timeout=FIRST_PAGE_TIMEOUT_S * 1000)
-                            drawn = self._features_drawn(page, t0 + FIRST_PAGE_TIMEOUT_S)
-                            out.append({"ok": drawn > 0, "features": drawn, "s": time.perf_counter() - t0})
-                        except Exception as exc:  # noqa: BLE001 - a page that did not draw is the result
-                            out.append({"ok": False, "error": str(exc)[:200], "s": time.perf_counter() - t0})
-                        finally:
-                            ctx.close()
-                    fut.set_result(out)
-            finally:
-                browser.close()
+    def check(self, url: str, n: int) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "bench.load", "--probe", url, str(n)], cwd=ROOT,
+                                stdout=subprocess.PIPE, text=True)
 
     @staticmethod
-    def _features_drawn(page, deadline: float) -> int:
-        """Features drawn in the map's frame (looked up again each time: a rerun may replace the iframe)."""
-        from playwright.sync_api import Error as PlaywrightError
+    def result(proc: subprocess.Popen, timeout_s: float) -> list[dict]:
+        try:
+            out, _ = proc.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            return [{"ok": False, "error": f"the browser probe did not finish in {timeout_s:.0f} s"}]
+        lines = [line for line in out.splitlines() if line.startswith("[")]
+        return json.loads(lines[-1]) if lines else [{"ok": False, "error": f"probe exited {proc.returncode}"}]
 
-        while time.perf_counter() < deadline:
-            for frame in page.frames:
+    def close(self) -> None:
+        pass
+
+
+def probe_pages(url: str, n: int) -> list[dict]:
+    """In this process: n fresh Chromium pages on ``url``; for each, whether the map drew features, and when."""
+    from playwright.sync_api import sync_playwright
+
+    from bench import browser as br
+
+    out = []
+    with sync_playwright() as pw:
+        browser = br.launch(pw)
+        try:
+            for _ in range(n):
+                t0 = time.perf_counter()
+                ctx, page = br.new_page(browser, br.block_remote)
                 try:
-                    n = frame.evaluate("(s) => window.map && window.map._loaded ? "
-                                       "document.querySelectorAll(s).length : 0", FEATURE_DRAWN)
-                except PlaywrightError:  # the frame went away during a rerun: look again
-                    n = 0
-                if n:
-                    return n
-            page.wait_for_timeout(250)
-        return 0
+                    page.goto(url, wait_until="commit", timeout=BROWSER_TIMEOUT_S * 1000)
+                    drawn, state = _features_drawn(page, t0 + BROWSER_TIMEOUT_S)
+                    row = {"ok": drawn > 0, "features": drawn, "s": time.perf_counter() - t0}
+                    if not drawn:
+                        row["error"] = f"no feature drawn; frames: {state}"
+                    out.append(row)
+                except Exception as exc:  # noqa: BLE001 - a page that did not draw is the result
+                    out.append({"ok": False, "error": str(exc)[:300], "s": time.perf_counter() - t0})
+                finally:
+                    ctx.close()
+        finally:
+            browser.close()
+    return out
+
+
+def _features_drawn(page, deadline: float) -> tuple[int, list]:
+    """Features drawn in the map's frame (looked up again each time: a rerun may replace the iframe)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    state: list = []
+    while time.perf_counter() < deadline:
+        state = []
+        for frame in page.frames:
+            try:
+                got = frame.evaluate("(s) => [typeof window.map, !!(window.map && window.map._loaded), "
+                                     "document.querySelectorAll(s).length]", FEATURE_DRAWN)
+            except PlaywrightError as exc:  # the frame went away during a rerun: look again
+                got = str(exc)[:80]
+            state.append((frame.url[-80:], got))
+            if isinstance(got, list) and got[1] and got[2]:
+                return got[2], state
+        page.wait_for_timeout(250)
+    return 0, state
 
 
 # --------------------------------------------------------------------------- one level
@@ -335,18 +350,18 @@ def machine() -> dict:
 
 
 def run(levels: tuple[int, ...], replicas: int, data_dir: Path, browser_pages: int, settings: dict[str, str],
-        log=print) -> dict:
+        script: str = "streamlit_app.py", log=print) -> dict:
     from serve.balancer import Cluster
     from serve.launcher import AppServer
 
     settings = {"server.disconnectedSessionTTL": str(LOAD_SESSION_TTL_S), **settings}
     tmp = Path(tempfile.mkdtemp(prefix="atlas-load-"))
     if replicas:
-        target = Cluster(replicas, data_dir, tmp, settings=settings)
+        target = Cluster(replicas, data_dir, tmp, settings=settings, script=script)
     else:
-        target = AppServer(data_dir, tmp / "app.log", settings=settings)
+        target = AppServer(data_dir, tmp / "app.log", settings=settings, script=script)
     probe = BrowserProbe() if browser_pages else None
-    result = {"machine": machine(), "replicas": replicas, "settings": settings, "levels": []}
+    result = {"machine": machine(), "replicas": replicas, "settings": settings, "script": script, "levels": []}
     try:
         with target:
             port = target.port
@@ -360,11 +375,12 @@ def run(levels: tuple[int, ...], replicas: int, data_dir: Path, browser_pages: i
                 fut = probe.check(f"http://127.0.0.1:{port}/?basemap=none", browser_pages) if probe else None
                 row = asyncio.run(level("127.0.0.1", port, n, pids, log))
                 if fut is not None:
-                    pages = fut.result(timeout=FIRST_PAGE_TIMEOUT_S * (browser_pages + 1))
+                    pages = probe.result(fut, BROWSER_TIMEOUT_S * (browser_pages + 1))
                     row["browser_pages"] = pages
                     row["browser_drawn"] = f"{sum(p['ok'] for p in pages)}/{len(pages)}"
                     log(f"         Chromium pages during the load: map drawn {row['browser_drawn']} "
-                        "(" + ", ".join(f"{p['s']:.1f} s" for p in pages) + ")")
+                        "(" + ", ".join(f"{p.get('s', 0):.1f} s" for p in pages) + ")"
+                        + "".join(f"\n           {p['error']}" for p in pages if p.get("error")))
                 result["levels"].append(row)
     finally:
         if probe is not None:
@@ -385,6 +401,10 @@ def markdown(result: dict) -> str:
     return "\n".join(lines)
 
 
+def _exit_on_sigterm(*_):
+    raise SystemExit(143)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--levels", default=",".join(map(str, LEVELS)), help="visitors at once, comma-separated")
@@ -392,13 +412,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="ATLAS_DATA_DIR of the servers")
     parser.add_argument("--browser-pages", type=int, default=2, help="Chromium pages per level (0: none)")
     parser.add_argument("--file-watcher", default="none", help="server.fileWatcherType (auto: development)")
+    parser.add_argument("--script", default="streamlit_app.py",
+                        help="the app to serve (another checkout's streamlit_app.py, to compare versions)")
     parser.add_argument("--tag", default="", help="name of the results file: bench/out/load-<tag>.json")
+    parser.add_argument("--probe", nargs=2, metavar=("URL", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.probe:
+        print(json.dumps(probe_pages(args.probe[0], int(args.probe[1]))))
+        return 0
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so the servers started here are stopped (finally:)
     levels = tuple(int(x) for x in args.levels.split(",") if x.strip())
     if any(n < 1 or n > 200 for n in levels):
         parser.error("levels must be between 1 and 200 visitors")
     result = run(levels, args.replicas, args.data.resolve(), args.browser_pages,
-                 {"server.fileWatcherType": args.file_watcher})
+                 {"server.fileWatcherType": args.file_watcher}, script=args.script)
     OUT.mkdir(parents=True, exist_ok=True)
     tag = args.tag or (f"{args.replicas}replicas" if args.replicas else "1process")
     (OUT / f"load-{tag}.json").write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")

@@ -82,8 +82,8 @@ class Cluster:
 
     def __init__(self, replicas: int, data_dir: Path, run_dir: Path, *, address: str = LOCALHOST,
                  port: int | None = None, replica_ports: Sequence[int] | None = None,
-                 settings: Mapping[str, str] | None = None, check_inter_ms: int = 2000, fall: int = 2,
-                 rise: int = 2):
+                 settings: Mapping[str, str] | None = None, script: str = "streamlit_app.py",
+                 check_inter_ms: int = 2000, fall: int = 2, rise: int = 2):
         if replicas < 1:
             raise ValueError("at least one replica")
         self.run_dir = Path(run_dir)
@@ -94,7 +94,7 @@ class Cluster:
         ports = list(replica_ports or [])
         self.replicas = {
             f"r{i}": AppServer(data_dir, self.run_dir / f"r{i}.log", port=ports[i] if i < len(ports) else None,
-                               settings=settings)
+                               settings=settings, script=script)
             for i in range(replicas)
         }
         self.config_path = self.run_dir / "haproxy.cfg"
@@ -106,6 +106,12 @@ class Cluster:
     def url(self) -> str:
         host = "127.0.0.1" if self.address in ("0.0.0.0", "") else self.address
         return f"http://{host}:{self.port}"
+
+    def app_url(self, **params: str) -> str:
+        """Like AppServer.app_url: the page through the balancer (tests/browser's AppPage works on both)."""
+        from urllib.parse import urlencode
+
+        return f"{self.url}/" + (f"?{urlencode(params)}" if params else "")
 
     def config(self) -> str:
         servers = [(name, LOCALHOST, r.port) for name, r in self.replicas.items()]
