@@ -21,7 +21,8 @@ from geo.filters import Filters, apply_filters
 from geo.io import SOURCES_FILE, Atlas, atlas_hash, read_layer, read_sources
 from geo.schema import LAYERS
 from geo.validate import validate_dir
-from layers.render import display_collection
+from layers.prerendered import prerender
+from layers.render import display_collection, overlay_group
 
 ROOT = Path(__file__).resolve().parents[1]
 MAX_ERRORS_PER_FILE = 5
@@ -119,6 +120,15 @@ def overlay_json(directory: str, content_hash: str, layer: str, fkey: tuple, sys
     atlas = load(directory, content_hash).atlas
     ids = visible_ids(directory, content_hash, fkey)[layer]
     return json.dumps(display_collection(frame(atlas, layer, ids), layer, lang, system), ensure_ascii=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def overlay_script(directory: str, content_hash: str, layer: str, fkey: tuple, system: str, lang: str,
+                   index: int) -> str:
+    """The map script of one filtered layer's group at position ``index`` (layers/prerendered.py): built once
+    for every visitor with the same view, not per run."""
+    collection = overlay_json(directory, content_hash, layer, fkey, system, lang)
+    return prerender(overlay_group(layer, collection, lang), index)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

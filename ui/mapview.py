@@ -10,7 +10,8 @@ from geo.io import Atlas
 from geo.spatial import representative_point
 from layers import scale
 from layers.basemaps import BASEMAPS, basemap_group
-from layers.render import base_map, highlight_group, legend_group, overlay_group
+from layers.prerendered import Prerendered
+from layers.render import base_map, highlight_group, legend_group
 from ui import data, session
 from ui.i18n import t
 
@@ -50,8 +51,8 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
                                                  cache_key=(directory, atlas.hash, view.filter_key)))
                 legend[lid] = sorted(gdf["kind"].unique().tolist())
                 continue
-        collection = data.overlay_json(directory, atlas.hash, lid, view.filter_key, system, lang)
-        groups.append(overlay_group(lid, collection, lang))
+        groups.append(Prerendered(data.overlay_script(directory, atlas.hash, lid, view.filter_key, system, lang,
+                                                      len(groups))))  # built once per view (layers/prerendered.py)
         legend[lid] = data.visible_kinds(directory, atlas.hash, lid, view.filter_key)
     center = None
     if view.sel and view.sel in atlas:
