@@ -1,7 +1,11 @@
 # The two commands a fresh machine needs: `make run` and `make test`.
 PY := .venv/bin/python
 
-.PHONY: run test setup setup-dev lint validate bench districts
+# make run binds ADDRESS:PORT (127.0.0.1:8501 unless given: make run ADDRESS=0.0.0.0 PORT=8080).
+ADDRESS ?= 127.0.0.1
+PORT ?= 8501
+
+.PHONY: run serve load test setup setup-dev lint validate bench districts
 
 setup:
 	bash scripts/setup.sh
@@ -10,7 +14,11 @@ setup-dev:
 	bash scripts/setup.sh --dev
 
 run: setup
-	.venv/bin/streamlit run streamlit_app.py
+	.venv/bin/streamlit run streamlit_app.py --server.address $(ADDRESS) --server.port $(PORT)
+
+# One replica per core behind HAProxy (README "Deployment"): the balancer on ADDRESS:PORT, replicas on 127.0.0.1:8511...
+serve:
+	ATLAS_ADDRESS=$(ADDRESS) ATLAS_PORT=$(PORT) bash scripts/serve.sh
 
 lint:
 	.venv/bin/ruff check .
@@ -32,3 +40,8 @@ districts:
 bench: setup-dev
 	.venv/bin/pip install -q --disable-pip-version-check -r requirements-bench.txt
 	$(PY) -m bench.run
+
+# The load test (README "Serving a crowd"): 1-100 visitors at once on one process, then through HAProxy and 2 replicas.
+load: setup-dev
+	$(PY) -m bench.load
+	$(PY) -m bench.load --replicas 2

@@ -13,17 +13,20 @@ from ui.text import md
 st.set_page_config(page_title="杭州人工智能与创新地图 · Hangzhou AI Atlas", layout="wide")
 
 
+@st.cache_resource(show_spinner=False)
+def secret_tianditu_key() -> str | None:
+    """``tianditu_key`` of st.secrets, read once per process (a new key needs a restart)."""
+    try:
+        return st.secrets.get("tianditu_key") or None
+    except FileNotFoundError:  # no secrets.toml: Streamlit raises this subclass
+        return None
+
+
 def tianditu_key() -> str | None:
     """TIANDITU_KEY from the environment or st.secrets; None hides the Tianditu basemaps."""
     import os
 
-    key = os.environ.get("TIANDITU_KEY")
-    if not key:
-        try:
-            key = st.secrets.get("tianditu_key")
-        except FileNotFoundError:  # no secrets.toml: Streamlit raises this subclass
-            key = None
-    return key or None
+    return os.environ.get("TIANDITU_KEY") or secret_tianditu_key()
 
 
 loaded = data.get()

@@ -9,67 +9,13 @@ localhost (any other request is aborted).
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 from bench import browser as br
+from serve.launcher import MAP_IFRAME, AppServer, wait_idle
 
 ROOT = Path(__file__).resolve().parents[1]
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-IDLE_JS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
-        && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]');
-}"""
-
-
-class Server:
-    """``streamlit run <script>`` on a free port with ATLAS_DATA_DIR, from the repository root (its config)."""
-
-    def __init__(self, script: Path, data_dir: Path | None, log: Path):
-        import socket
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.script, self.data_dir, self.log = script, data_dir, log
-        self.url = f"http://localhost:{self.port}/"
-        self.proc = None
-
-    def __enter__(self) -> Server:
-        env = dict(os.environ)
-        if self.data_dir is not None:
-            env["ATLAS_DATA_DIR"] = str(Path(self.data_dir).resolve())
-        cmd = [str(ROOT / ".venv" / "bin" / "streamlit"), "run", str(self.script), "--server.port", str(self.port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-               "--browser.gatherUsageStats", "false"]
-        self._log = open(self.log, "wb")  # noqa: SIM115 - closed in __exit__
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.script.name} exited; see {self.log}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                pass
-            time.sleep(0.25)
-        raise RuntimeError(f"{self.script.name} not healthy after 120 s; see {self.log}")
-
-    def __exit__(self, *exc) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
 
 
 def bare_script(out: Path) -> Path:
@@ -84,12 +30,6 @@ def bare_script(out: Path) -> Path:
     return out / "bare_app.py"
 
 
-def wait_idle(page, timeout_ms: int = 300_000) -> None:
-    page.wait_for_function(IDLE_JS, timeout=timeout_ms)
-    page.wait_for_timeout(400)
-    page.wait_for_function(IDLE_JS, timeout=timeout_ms)
-
-
 def visit(browser, url: str, *, canvas: bool = False, pans: int = 9) -> dict:
     """One fresh session: first drawn feature (and canvas drawn), then pans on the loaded map."""
     ctx, page = br.new_page(browser, br.block_remote)
@@ -99,7 +39,7 @@ def visit(browser, url: str, *, canvas: bool = False, pans: int = 9) -> dict:
         out = {"first_draw_ms": br.first_draw_ms(page, timeout_s=300)}
         if canvas:
             out["canvas_drawn_ms"] = br.first_draw_ms(page, timeout_s=300, what="__atlasCanvasDrawn")
-        wait_idle(page)
+        wait_idle(page, 300_000)
         frame = br.map_frame(page, MAP_IFRAME)
         out["pan_ms"], out["pan_js_ms"] = br.pan_ms(frame, pans)
         return out
@@ -112,11 +52,11 @@ def view_kept_after_filter(browser, url: str) -> dict:
     ctx, page = br.new_page(browser, br.block_remote)
     try:
         page.goto(url, wait_until="commit", timeout=300_000)
-        wait_idle(page)
+        wait_idle(page, 300_000)
         frame = br.map_frame(page, MAP_IFRAME)
         frame.evaluate("() => { window.__benchProbe = 42; window.map.setView([30.28, 120.1], 12, {animate: false}); }")
         page.wait_for_timeout(1500)  # the moveend reaches Streamlit (debounced) and may rerun
-        wait_idle(page)
+        wait_idle(page, 300_000)
         before = br.map_frame(page, MAP_IFRAME).evaluate("() => [window.map.getCenter(), window.map.getZoom()]")
         box = page.locator(".st-key-districts input")
         box.click()
@@ -125,7 +65,7 @@ def view_kept_after_filter(browser, url: str) -> dict:
         page.keyboard.press("Escape")
         t = time.perf_counter()
         page.wait_for_timeout(300)
-        wait_idle(page)
+        wait_idle(page, 300_000)
         rerun_s = time.perf_counter() - t
         frame = br.map_frame(page, MAP_IFRAME)
         probe, after = frame.evaluate("() => [window.__benchProbe, [window.map.getCenter(), window.map.getZoom()]]")
@@ -153,8 +93,8 @@ def measure(data_dir: Path, big_dir: Path, out: Path, repeat: int = 5, log=print
         browser = br.launch(pw)
         try:
             for name, (script, directory, query, canvas) in pages.items():
-                with Server(script, directory, out / f"{name}.log") as server:
-                    url = server.url + query
+                with AppServer(directory, out / f"{name}.log", script=script, start_timeout_s=120) as server:
+                    url = server.url + "/" + query
                     visit(browser, url, canvas=canvas, pans=3)  # warm-up: data loaded and cached, not measured
                     visits = [visit(browser, url, canvas=canvas) for _ in range(repeat)]
                     row = {

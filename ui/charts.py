@@ -58,19 +58,29 @@ def feature_counts(atlas: Atlas, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["district", "id", "layer", "count"])
 
 
-def district_comparison(atlas: Atlas, lang: str, selected: str | None) -> None:
-    facts = comparable_facts(atlas, lang)
-    options = [COUNT_METRIC, *facts]
+@st.cache_data(show_spinner=False, max_entries=64)
+def metric_labels(directory: str, content_hash: str, lang: str) -> dict[str, str]:
+    """metric -> label of the chart's selectbox (the feature count first): the same for every visitor."""
+    from ui import data
+
+    facts = comparable_facts(data.load(directory, content_hash).atlas, lang)
     labels = {COUNT_METRIC: t("compare_count", lang)}
     labels.update({a: f"{g['label'].iloc[0]} ({g['unit'].iloc[0]})" if g["unit"].iloc[0] else g["label"].iloc[0]
                    for a, g in facts.items()})
-    st.markdown(f"**{t('compare', lang)}**")
-    metric = st.selectbox(t("compare_metric", lang), options, key="compare_metric", format_func=labels.get) \
-        if len(options) > 1 else COUNT_METRIC
+    return labels
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def chart_spec(directory: str, content_hash: str, lang: str, metric: str, selected: str | None) -> dict | None:
+    """The Vega-Lite spec of the comparison (None when there is nothing to draw), built once per view."""
+    from ui import data
+
+    atlas = data.load(directory, content_hash).atlas
+    facts = comparable_facts(atlas, lang)
     if metric == COUNT_METRIC or metric not in facts:
         frame = feature_counts(atlas, lang)
         if frame.empty:
-            return
+            return None
         chart = alt.Chart(frame).mark_bar().encode(
             y=alt.Y("district:N", sort="-x", title=None), x=alt.X("sum(count):Q", title=t("compare_count", lang)),
             color=alt.Color("layer:N", title=None, sort=[layer_label(x, lang) for x in LAYERS]),
@@ -79,7 +89,22 @@ def district_comparison(atlas: Atlas, lang: str, selected: str | None) -> None:
         frame = facts[metric]
         frame = frame.assign(selected=frame["id"] == selected)
         chart = alt.Chart(frame).mark_bar().encode(
-            y=alt.Y("district:N", sort="-x", title=None), x=alt.X("value:Q", title=labels[metric]),
+            y=alt.Y("district:N", sort="-x", title=None),
+            x=alt.X("value:Q", title=metric_labels(directory, content_hash, lang)[metric]),
             color=alt.condition("datum.selected", alt.value("#f59e0b"), alt.value("#2563eb")),
             tooltip=["district", "value", "unit", "as_of", "source"])
-    st.altair_chart(chart.properties(height=alt.Step(16)), width="stretch")
+    spec = chart.properties(height=alt.Step(16)).to_dict()
+    spec.pop("config", None)  # altair's default theme (300 px views): Streamlit's theme applies instead
+    return spec
+
+
+def district_comparison(atlas: Atlas, lang: str, selected: str | None) -> None:
+    directory, content_hash = str(atlas.data_dir), atlas.hash
+    labels = metric_labels(directory, content_hash, lang)
+    options = list(labels)
+    st.markdown(f"**{t('compare', lang)}**")
+    metric = st.selectbox(t("compare_metric", lang), options, key="compare_metric", format_func=labels.get) \
+        if len(options) > 1 else COUNT_METRIC
+    spec = chart_spec(directory, content_hash, lang, metric, selected)
+    if spec is not None:
+        st.vega_lite_chart(spec, width="stretch")

@@ -27,8 +27,9 @@ from geo.io import SOURCES_FILE, Atlas, atlas_hash, read_layer, read_sources
 from geo.precision import anchors, uncertainty
 from geo.schema import LAYERS
 from geo.validate import validate_dir
-from layers.points import points_payload
-from layers.render import display_collection, split_points
+from layers.points import points_group, points_payload
+from layers.prerendered import prerender
+from layers.render import display_collection, overlay_group, split_points
 from ui.i18n import name as feature_name
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,6 +188,23 @@ def uncertainty_json(directory: str, content_hash: str, feature_id: str, system:
     area = shapely.transform(area, lambda xy: np.round(xy, 6))
     return json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"id": feature_id}, "geometry": mapping(area)}]})
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def overlay_script(directory: str, content_hash: str, layer: str, fkey: tuple, system: str, lang: str,
+                   index: int) -> str:
+    """The map script of one filtered layer's group at position ``index`` (layers/prerendered.py): built once
+    for every visitor with the same view, not per run."""
+    collection = overlay_json(directory, content_hash, layer, fkey, system, lang, "areas")
+    return prerender(overlay_group(layer, collection, lang), index)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def points_script(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, system: str, lang: str,
+                  text: tuple[tuple[str, str], ...], index: int) -> str:
+    """The map script of the point groups (layers/points.py) at position ``index``, built once per view."""
+    payload = points_json(directory, content_hash, layers, fkey, system, lang)
+    return prerender(points_group(payload, dict(text)), index)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -11,8 +11,8 @@ from geo.io import Atlas
 from layers import scale
 from layers.basemaps import BASEMAPS, basemap_group
 from layers.escape import escape
-from layers.points import points_group
-from layers.render import base_map, highlight_group, legend_group, measure_group, overlay_group
+from layers.prerendered import Prerendered
+from layers.render import base_map, highlight_group, legend_group, measure_group
 from ui import data, session
 from ui.i18n import t
 
@@ -61,13 +61,13 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
                                                    cache_key=(directory, atlas.hash, view.filter_key)))
                 legend[lid] = sorted(gdf["kind"].unique().tolist())
                 continue
-        groups.append(overlay_group(lid, data.overlay_json(directory, atlas.hash, lid, view.filter_key, system,
-                                                           lang, "areas"), lang))
+        groups.append(Prerendered(data.overlay_script(directory, atlas.hash, lid, view.filter_key, system, lang,
+                                                      len(groups))))  # built once per view (layers/prerendered.py)
         point_layers.append(lid)
         legend[lid] = data.visible_kinds(directory, atlas.hash, lid, view.filter_key)
     groups.extend(canvases)
-    groups.append(points_group(data.points_json(directory, atlas.hash, tuple(point_layers), view.filter_key,
-                                                system, lang), point_text(lang)))
+    groups.append(Prerendered(data.points_script(directory, atlas.hash, tuple(point_layers), view.filter_key,
+                                                 system, lang, tuple(point_text(lang).items()), len(groups))))
     groups.append(_selection(atlas, directory, view, system))
     groups.append(measure_group(lang))
     groups.append(legend_group(legend, lang, t("map_note", lang), t("legend", lang),

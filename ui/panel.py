@@ -44,14 +44,14 @@ def _overview(atlas: Atlas, view, counts: dict[str, int]) -> None:
         _lid, city = atlas.feature("city_hangzhou")
         st.markdown(f"**{t('city_figures', lang)}** · {md(name(city, lang))}")
         _facts(atlas, city, lang, key="facts", first=FIRST_FACTS)
-    st.markdown(f"**{t('visible_now', lang)}**")
     lines = [f"- {md(layer_label(lid, lang))}: {counts.get(lid, 0)}" for lid in view.layers if lid in atlas.layers]
-    st.markdown("\n".join(lines) if lines else md(t("none", lang)))
+    visible = f"**{t('visible_now', lang)}**\n\n" + ("\n".join(lines) if lines else md(t("none", lang)))
     districts = atlas.layers.get("districts")
     names = dict(zip(districts["adcode"], districts[f"name_{lang}"], strict=True)) if districts is not None else {}
     active = ([names.get(a, a) for a in view.districts] + [kind_label(None, k, lang) for k in view.kinds]
               + [tag_label(x, lang) for x in view.tags] + ([f"“{view.q}”"] if view.q else []))
-    st.markdown(f"**{t('active_filters', lang)}**: {md(', '.join(active)) if active else md(t('none', lang))}")
+    st.markdown(f"{visible}\n\n**{t('active_filters', lang)}**: "  # one element, not three
+                f"{md(', '.join(active)) if active else md(t('none', lang))}")
     charts.district_comparison(atlas, lang, selected=None)
 
 

@@ -41,6 +41,15 @@ def visible_frame(atlas: Atlas, view, ids: dict[str, list[str]]) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_frame(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, lang: str) -> pd.DataFrame:
+    """``visible_frame`` for one view, built once for every visitor with that view."""
+    from types import SimpleNamespace
+
+    ids = data.visible_ids(directory, content_hash, fkey)
+    return visible_frame(data.load(directory, content_hash).atlas, SimpleNamespace(layers=layers, lang=lang), ids)
+
+
 def _on_table_select() -> None:
     state = st.session_state.get(TABLE_KEY)
     rows = list(getattr(getattr(state, "selection", None), "rows", None) or
@@ -52,7 +61,7 @@ def _on_table_select() -> None:
 
 def render_table(atlas: Atlas, view, ids: dict[str, list[str]]) -> None:
     lang = view.lang
-    frame = visible_frame(atlas, view, ids)
+    frame = cached_frame(str(atlas.data_dir), atlas.hash, view.layers, view.filter_key, lang)
     total = sum(len(ids.get(lid, [])) for lid in view.layers if lid in atlas.layers)
     st.subheader(f"{t('table', lang)} ({total})")
     st.caption(t("table_help", lang))

@@ -6,21 +6,26 @@ One app server per data directory and one browser per session; each test gets a 
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
 from layers.definitions import DEFAULT_LAYERS
+
+# The launcher (start on a free 127.0.0.1 port, wait for health, wait for idle) is shared with bench/ and make serve.
+from serve.launcher import (  # noqa: F401 - re-exported for the tests and scripts/screenshot.py
+    MAP_IFRAME,
+    SERVER_START_TIMEOUT_S,
+    AppServer,
+    free_port,
+    wait_idle,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,7 +40,6 @@ LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 # Hosts of raster tile services the app may offer; only the coordinate test lets them through (as empty 204s).
 TILE_HOST = re.compile(r"(^|\.)(autonavi\.com|amap\.com|openstreetmap\.org|openstreetmap\.fr|cartocdn\.com|"
                        r"tianditu\.gov\.cn|geoq\.cn|bdimg\.com|map\.baidu\.com|arcgisonline\.com)$")
-SERVER_START_TIMEOUT_S = 90
 APP_IDLE_TIMEOUT_MS = 60_000
 MAP_TIMEOUT_MS = 60_000
 
@@ -57,69 +61,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 # --------------------------------------------------------------------------- app server
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class AppServer:
-    """``streamlit run streamlit_app.py`` on a free port, reading its data from ``data_dir`` (ATLAS_DATA_DIR)."""
-
-    def __init__(self, data_dir: Path, log_path: Path):
-        self.data_dir = Path(data_dir).resolve()
-        self.log_path = log_path
-        self.port = free_port()
-        self.url = f"http://localhost:{self.port}"
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> AppServer:
-        env = dict(os.environ, ATLAS_DATA_DIR=str(self.data_dir))
-        cmd = [
-            str(ROOT / ".venv" / "bin" / "streamlit"), "run", "streamlit_app.py",
-            "--server.port", str(self.port),
-            "--server.address", "127.0.0.1",
-            "--server.headless", "true",
-            "--server.fileWatcherType", "none",
-            "--browser.gatherUsageStats", "false",
-        ]
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health", timeout=2) as r:
-                    if r.status == 200 and r.read().strip() == b"ok":
-                        return self
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.25)
-        self.stop()
-        raise RuntimeError(f"streamlit not healthy after {SERVER_START_TIMEOUT_S}s:\n{self.log_tail()}")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        if getattr(self, "_log", None):
-            self._log.close()
-
-    def log_tail(self, n: int = 4000) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-n:]
-        except OSError:
-            return "(no log)"
-
-    def app_url(self, **params: str) -> str:
-        return f"{self.url}/" + (f"?{urlencode(params)}" if params else "")
 
 
 def _server(tmp_path_factory: pytest.TempPathFactory, data_dir: Path, name: str) -> Iterator[AppServer]:
@@ -323,14 +264,6 @@ def hooks() -> Hooks:
 
 # --------------------------------------------------------------------------- app helpers
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-_IDLE_JS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
-        && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]');
-}"""
-
-
 # In the map frame: a point of the element matching `sel` where that element is the topmost one, nearest to
 # the centre of its bounding box (so the click reaches it and not a park or a plan drawn above it).
 _FREE_POINT_JS = """(sel) => {
@@ -405,9 +338,7 @@ class AppPage:
     def wait_idle(self, timeout_ms: int = APP_IDLE_TIMEOUT_MS) -> None:
         """Wait until Streamlit has run the script and no rerun is pending (twice, a beat apart:
         a component value that triggers a rerun lands a moment after the first run ends)."""
-        self.page.wait_for_function(_IDLE_JS, timeout=timeout_ms)
-        self.page.wait_for_timeout(400)
-        self.page.wait_for_function(_IDLE_JS, timeout=timeout_ms)
+        wait_idle(self.page, timeout_ms)
 
     def map_frame(self, timeout_ms: int = MAP_TIMEOUT_MS):
         """The streamlit-folium component's frame (a Playwright Frame), once its Leaflet map exists.

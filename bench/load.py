@@ -1,0 +1,440 @@
+"""Load test: N visitors at once through Streamlit's own websocket protocol (``make load``).
+
+    .venv/bin/python -m bench.load                      # one process, N = 1, 10, 25, 50, 100
+    .venv/bin/python -m bench.load --replicas 2         # the same through HAProxy and 2 replicas (make serve)
+    .venv/bin/python -m bench.load --levels 50 --file-watcher auto   # the development settings, for comparison
+
+Each simulated visitor does what a browser tab does, on localhost only: GET the page (keeping the balancer's
+sticky cookie), open ``/_stcore/stream`` with the ``streamlit`` subprotocol, send a ``BackMsg.rerun_script``
+and read ForwardMsgs until ``script_finished`` (its "first page"); when every visitor of the level has its
+first page, each sends one interaction: a widget-state rerun that sets the district filter (the
+``districts`` multiselect, a different district per visitor) and reports the hashes of the cacheable messages
+it already has, as the browser does. The interaction counts as served when the script finished and the page's
+URL (``page_info_changed``) carries the district.
+
+Reported per level: served %, p50/p95 of the first page and of the interaction (seconds from the request, so
+queueing behind the other visitors is included), bytes received per visitor, server CPU seconds per visitor
+for the first page and for the interaction (utime+stime of the server processes from /proc), and RSS: growth
+per 50 open sessions, and what is left after the visitors close (measured once Streamlit has dropped the
+disconnected sessions: ``server.disconnectedSessionTTL``, set to LOAD_SESSION_TTL_S here).
+
+A few real Chromium pages open during each level (``--browser-pages``) and must draw the map's features.
+Every loop is bounded (the number of visitors and a timeout per step); nothing leaves 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+LEVELS = (1, 10, 25, 50, 100)
+DISTRICT_WIDGET_KEY = "districts"
+FIRST_PAGE_TIMEOUT_S = 240.0
+INTERACTION_TIMEOUT_S = 180.0
+LOAD_SESSION_TTL_S = 5  # server.disconnectedSessionTTL of the servers this test starts (production keeps 120 s)
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+FEATURE_DRAWN = "[class*='atlas-f-']"
+
+
+# --------------------------------------------------------------------------- server processes, from /proc
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / CLK_TCK
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+# --------------------------------------------------------------------------- one visitor
+
+
+@dataclass
+class Visit:
+    first_ok: bool = False
+    first_s: float | None = None
+    interaction_ok: bool = False
+    interaction_s: float | None = None
+    bytes: int = 0
+    error: str = ""
+
+
+async def http_get(host: str, port: int, path: str, timeout_s: float) -> tuple[int, dict[str, str], int]:
+    """A plain HTTP/1.1 GET: (status, headers, body bytes)."""
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout_s)
+    try:
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
+        await writer.drain()
+        raw = await asyncio.wait_for(reader.read(), timeout_s)
+    finally:
+        writer.close()
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers.setdefault(name.strip().lower(), value.strip())
+    return status, headers, len(raw)
+
+
+class Visitor:
+    """One browser tab's worth of protocol: the page, the websocket, a first run, then one filter change."""
+
+    def __init__(self, host: str, port: int, index: int):
+        self.host, self.port, self.index = host, port, index
+        self.visit = Visit()
+        self.ws = None
+        self.widget_id: str | None = None
+        self.options: list[str] = []
+        self.query = ""
+        self.cached: list[str] = []
+
+    async def open(self) -> None:
+        """GET /, connect the websocket, run the script once; fills ``visit.first_*``."""
+        from websockets.asyncio.client import connect
+
+        t0 = time.perf_counter()
+        try:
+            status, headers, size = await http_get(self.host, self.port, "/", FIRST_PAGE_TIMEOUT_S)
+            self.visit.bytes += size
+            if status != 200:
+                raise RuntimeError(f"GET / answered {status}")
+            cookie = headers.get("set-cookie", "").split(";", 1)[0]
+            self.ws = await connect(
+                f"ws://{self.host}:{self.port}/_stcore/stream", subprotocols=["streamlit"],
+                additional_headers={"Cookie": cookie} if cookie else None, compression=None, proxy=None,
+                max_size=None, ping_interval=None, open_timeout=FIRST_PAGE_TIMEOUT_S)
+            await self._run(self._rerun(), FIRST_PAGE_TIMEOUT_S - (time.perf_counter() - t0))
+            self.visit.first_ok = True
+            self.visit.first_s = time.perf_counter() - t0
+        except Exception as exc:  # noqa: BLE001 - any failure is this visitor's "not served", reported by kind
+            self.visit.error = f"first page: {type(exc).__name__}: {exc}"[:300]
+
+    async def interact(self) -> None:
+        """Pick one district in the filter; served when the run finished and the URL carries it."""
+        if not self.visit.first_ok:
+            return
+        t0 = time.perf_counter()
+        try:
+            if not (self.widget_id and self.options):
+                raise RuntimeError("the first page had no district filter")
+            option = self.options[self.index % len(self.options)]
+            await self._run(self._rerun(option), INTERACTION_TIMEOUT_S)
+            if "districts=" not in self.query:
+                raise RuntimeError(f"the URL does not carry the district: ?{self.query}")
+            self.visit.interaction_ok = True
+            self.visit.interaction_s = time.perf_counter() - t0
+        except Exception as exc:  # noqa: BLE001 - reported as this visitor's failed interaction
+            self.visit.error = f"interaction: {type(exc).__name__}: {exc}"[:300]
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            try:
+                await asyncio.wait_for(self.ws.close(), 10)
+            except (TimeoutError, OSError):
+                pass
+
+    def _rerun(self, district: str | None = None) -> bytes:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = self.query
+        state.page_script_hash = ""
+        state.widget_states.SetInParent()
+        if district is not None:
+            widget = state.widget_states.widgets.add()
+            widget.id = self.widget_id
+            widget.string_array_value.data.append(district)
+            state.cached_message_hashes.extend(self.cached)
+        return msg.SerializeToString()
+
+    async def _run(self, payload: bytes, timeout_s: float) -> None:
+        await self.ws.send(payload)
+        await asyncio.wait_for(self._until_finished(), max(timeout_s, 1))
+
+    async def _until_finished(self) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        while True:
+            data = await self.ws.recv()
+            self.visit.bytes += len(data)
+            msg = ForwardMsg.FromString(data)
+            kind = msg.WhichOneof("type")
+            if msg.metadata.cacheable and msg.hash:
+                self.cached.append(msg.hash)
+            if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                element = msg.delta.new_element
+                what = element.WhichOneof("type")
+                if what == "multiselect" and element.multiselect.id.endswith(f"-{DISTRICT_WIDGET_KEY}"):
+                    self.widget_id = element.multiselect.id
+                    self.options = list(element.multiselect.options)
+                elif what == "exception":
+                    raise RuntimeError(f"the page shows an exception: {element.exception.message[:200]}")
+            elif kind == "page_info_changed":
+                self.query = msg.page_info_changed.query_string
+            elif kind == "session_event" and msg.session_event.WhichOneof("type") == "script_compilation_exception":
+                raise RuntimeError("script compilation error")
+            elif kind == "script_finished":
+                status = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
+                if status == "FINISHED_SUCCESSFULLY":
+                    return
+                if status != "FINISHED_EARLY_FOR_RERUN":
+                    raise RuntimeError(status)
+
+
+# --------------------------------------------------------------------------- real Chromium pages during the load
+
+
+BROWSER_TIMEOUT_S = 120.0
+
+
+class BrowserProbe:
+    """Debian's Chromium in a child process (``python -m bench.load --probe URL N``), so that neither the load
+    client nor the browser driver waits on the other: ``check(url, n)`` opens n fresh pages one after another;
+    each must draw the map's features."""
+
+    def check(self, url: str, n: int) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "bench.load", "--probe", url, str(n)], cwd=ROOT,
+                                stdout=subprocess.PIPE, text=True)
+
+    @staticmethod
+    def result(proc: subprocess.Popen, timeout_s: float) -> list[dict]:
+        try:
+            out, _ = proc.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            return [{"ok": False, "error": f"the browser probe did not finish in {timeout_s:.0f} s"}]
+        lines = [line for line in out.splitlines() if line.startswith("[")]
+        return json.loads(lines[-1]) if lines else [{"ok": False, "error": f"probe exited {proc.returncode}"}]
+
+    def close(self) -> None:
+        pass
+
+
+def probe_pages(url: str, n: int) -> list[dict]:
+    """In this process: n fresh Chromium pages on ``url``; for each, whether the map drew features, and when."""
+    from playwright.sync_api import sync_playwright
+
+    from bench import browser as br
+
+    out = []
+    with sync_playwright() as pw:
+        browser = br.launch(pw)
+        try:
+            for _ in range(n):
+                t0 = time.perf_counter()
+                ctx, page = br.new_page(browser, br.block_remote)
+                try:
+                    page.goto(url, wait_until="commit", timeout=BROWSER_TIMEOUT_S * 1000)
+                    drawn, state = _features_drawn(page, t0 + BROWSER_TIMEOUT_S)
+                    row = {"ok": drawn > 0, "features": drawn, "s": time.perf_counter() - t0}
+                    if not drawn:
+                        row["error"] = f"no feature drawn; frames: {state}"
+                    out.append(row)
+                except Exception as exc:  # noqa: BLE001 - a page that did not draw is the result
+                    out.append({"ok": False, "error": str(exc)[:300], "s": time.perf_counter() - t0})
+                finally:
+                    ctx.close()
+        finally:
+            browser.close()
+    return out
+
+
+def _features_drawn(page, deadline: float) -> tuple[int, list]:
+    """Features drawn in the map's frame (looked up again each time: a rerun may replace the iframe)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    state: list = []
+    while time.perf_counter() < deadline:
+        state = []
+        for frame in page.frames:
+            try:
+                got = frame.evaluate("(s) => [typeof window.map, !!(window.map && window.map._loaded), "
+                                     "document.querySelectorAll(s).length]", FEATURE_DRAWN)
+            except PlaywrightError as exc:  # the frame went away during a rerun: look again
+                got = str(exc)[:80]
+            state.append((frame.url[-80:], got))
+            if isinstance(got, list) and got[1] and got[2]:
+                return got[2], state
+        page.wait_for_timeout(250)
+    return 0, state
+
+
+# --------------------------------------------------------------------------- one level
+
+
+def pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
+
+
+async def level(host: str, port: int, n: int, pids: list[int], log) -> dict:
+    visitors = [Visitor(host, port, i) for i in range(n)]
+    cpu0, rss0 = cpu_seconds(pids), rss_mb(pids)
+    t0 = time.perf_counter()
+    await asyncio.gather(*(v.open() for v in visitors))
+    cpu1 = cpu_seconds(pids)
+    t1 = time.perf_counter()
+    await asyncio.gather(*(v.interact() for v in visitors))
+    cpu2, rss_open = cpu_seconds(pids), rss_mb(pids)
+    t2 = time.perf_counter()
+    await asyncio.gather(*(v.close() for v in visitors))
+    await asyncio.sleep(LOAD_SESSION_TTL_S + 6)  # Streamlit drops disconnected sessions after the TTL
+    rss_closed = rss_mb(pids)
+    visits = [v.visit for v in visitors]
+    first = [v.first_s for v in visits if v.first_ok]
+    inter = [v.interaction_s for v in visits if v.interaction_ok]
+    served = sum(v.first_ok and v.interaction_ok for v in visits)
+    row = {
+        "n": n, "served_pct": round(100 * served / n, 1),
+        "first_served": len(first), "interaction_served": len(inter),
+        "first_p50_s": pct(first, 50), "first_p95_s": pct(first, 95),
+        "interaction_p50_s": pct(inter, 50), "interaction_p95_s": pct(inter, 95),
+        "first_wall_s": t1 - t0, "interaction_wall_s": t2 - t1,
+        "kb_per_session": sum(v.bytes for v in visits) / n / 1024,
+        "cpu_first_s": (cpu1 - cpu0) / n, "cpu_interaction_s": (cpu2 - cpu1) / n,
+        "rss_before_mb": rss0, "rss_open_mb": rss_open, "rss_closed_mb": rss_closed,
+        "rss_per_50_mb": (rss_open - rss0) / n * 50, "rss_left_after_close_mb": rss_closed - rss0,
+        "errors": sorted({v.error for v in visits if v.error})[:5],
+    }
+    log(f"  N={n:3d}: served {row['served_pct']:5.1f}%  first p50 {_f(row['first_p50_s'])} p95 "
+        f"{_f(row['first_p95_s'])}  interaction p50 {_f(row['interaction_p50_s'])} p95 "
+        f"{_f(row['interaction_p95_s'])}  {row['kb_per_session']:.0f} KB  CPU {row['cpu_first_s']:.3f}+"
+        f"{row['cpu_interaction_s']:.3f} s  RSS {rss0:.0f}->{rss_open:.0f}->{rss_closed:.0f} MB"
+        + (f"  errors: {row['errors']}" if row["errors"] else ""))
+    return row
+
+
+def _f(x: float | None) -> str:
+    return "  -  " if x is None else f"{x:5.2f}"
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return {"date": dt.date.today().isoformat(), "nproc": os.cpu_count(), "cpu": cpu,
+            "load_avg_at_start": os.getloadavg()[0], "python": platform.python_version()}
+
+
+def run(levels: tuple[int, ...], replicas: int, data_dir: Path, browser_pages: int, settings: dict[str, str],
+        script: str = "streamlit_app.py", log=print) -> dict:
+    from serve.balancer import Cluster
+    from serve.launcher import AppServer
+
+    settings = {"server.disconnectedSessionTTL": str(LOAD_SESSION_TTL_S), **settings}
+    tmp = Path(tempfile.mkdtemp(prefix="atlas-load-"))
+    if replicas:
+        target = Cluster(replicas, data_dir, tmp, settings=settings, script=script)
+    else:
+        target = AppServer(data_dir, tmp / "app.log", settings=settings, script=script)
+    probe = BrowserProbe() if browser_pages else None
+    result = {"machine": machine(), "replicas": replicas, "settings": settings, "script": script, "levels": []}
+    try:
+        with target:
+            port = target.port
+            pids = target.pids() if replicas else [target.pid]
+            log(f"load: {'balancer with ' + str(replicas) + ' replicas' if replicas else 'one process'} on "
+                f"127.0.0.1:{port}, pids {pids}, data {data_dir}")
+            warm = asyncio.run(level("127.0.0.1", port, max(replicas, 1), pids, lambda *_: None))
+            if warm["served_pct"] < 100:
+                raise RuntimeError(f"warm-up visit failed: {warm['errors']}")
+            for n in levels:
+                fut = probe.check(f"http://127.0.0.1:{port}/?basemap=none", browser_pages) if probe else None
+                row = asyncio.run(level("127.0.0.1", port, n, pids, log))
+                if fut is not None:
+                    pages = probe.result(fut, BROWSER_TIMEOUT_S * (browser_pages + 1))
+                    row["browser_pages"] = pages
+                    row["browser_drawn"] = f"{sum(p['ok'] for p in pages)}/{len(pages)}"
+                    log(f"         Chromium pages during the load: map drawn {row['browser_drawn']} "
+                        "(" + ", ".join(f"{p.get('s', 0):.1f} s" for p in pages) + ")"
+                        + "".join(f"\n           {p['error']}" for p in pages if p.get("error")))
+                result["levels"].append(row)
+    finally:
+        if probe is not None:
+            probe.close()
+    return result
+
+
+def markdown(result: dict) -> str:
+    lines = ["| N | served | first page p50 / p95 (s) | interaction p50 / p95 (s) | KB / session | "
+             "CPU s / first page | CPU s / interaction | RSS growth / 50 sessions (MB) | RSS left after close (MB) | "
+             "Chromium map drawn |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|"]
+    for r in result["levels"]:
+        lines.append(
+            f"| {r['n']} | {r['served_pct']:.0f}% | {_f(r['first_p50_s']).strip()} / {_f(r['first_p95_s']).strip()} | "
+            f"{_f(r['interaction_p50_s']).strip()} / {_f(r['interaction_p95_s']).strip()} | "
+            f"{r['kb_per_session']:.0f} | {r['cpu_first_s']:.3f} | {r['cpu_interaction_s']:.3f} | "
+            f"{r['rss_per_50_mb']:.0f} | {r['rss_left_after_close_mb']:.0f} | {r.get('browser_drawn', '–')} |")
+    return "\n".join(lines)
+
+
+def _exit_on_sigterm(*_):
+    raise SystemExit(143)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--levels", default=",".join(map(str, LEVELS)), help="visitors at once, comma-separated")
+    parser.add_argument("--replicas", type=int, default=0, help="0: one process; k: HAProxy and k replicas")
+    parser.add_argument("--data", type=Path, default=ROOT / "data", help="ATLAS_DATA_DIR of the servers")
+    parser.add_argument("--browser-pages", type=int, default=2, help="Chromium pages per level (0: none)")
+    parser.add_argument("--file-watcher", default="none", help="server.fileWatcherType (auto: development)")
+    parser.add_argument("--script", default="streamlit_app.py",
+                        help="the app to serve (another checkout's streamlit_app.py, to compare versions)")
+    parser.add_argument("--tag", default="", help="name of the results file: bench/out/load-<tag>.json")
+    parser.add_argument("--probe", nargs=2, metavar=("URL", "N"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.probe:
+        print(json.dumps(probe_pages(args.probe[0], int(args.probe[1]))))
+        return 0
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so the servers started here are stopped (finally:)
+    levels = tuple(int(x) for x in args.levels.split(",") if x.strip())
+    if any(n < 1 or n > 200 for n in levels):
+        parser.error("levels must be between 1 and 200 visitors")
+    result = run(levels, args.replicas, args.data.resolve(), args.browser_pages,
+                 {"server.fileWatcherType": args.file_watcher}, script=args.script)
+    OUT.mkdir(parents=True, exist_ok=True)
+    tag = args.tag or (f"{args.replicas}replicas" if args.replicas else "1process")
+    (OUT / f"load-{tag}.json").write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
+    table = markdown(result)
+    (OUT / f"load-{tag}.md").write_text(table + "\n", encoding="utf-8")
+    print(table)
+    return 0 if all(r["served_pct"] == 100 for r in result["levels"]) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
