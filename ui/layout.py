@@ -23,7 +23,6 @@ _CSS = f"""
     white-space: nowrap; overflow: hidden; }}
 .atlas-header h1 {{ font-size: 1.3rem; line-height: 1.7rem; font-weight: 700; padding: 0; margin: 0; }}
 .atlas-header span {{ font-size: .8rem; color: #6b7280; overflow: hidden; text-overflow: ellipsis; }}
-[data-testid="stSidebar"][aria-expanded="true"] {{ min-width: 248px !important; max-width: 248px !important; }}
 [data-testid="stSidebarContent"] [data-testid="stSidebarUserContent"] {{ padding-top: 1rem; }}
 /* The map fills the window below the header; the panel beside it scrolls on its own. */
 .st-key-map_box iframe {{ height: calc(100vh - {HEADER_PX + 12}px) !important; min-height: 420px; }}
@@ -47,5 +46,5 @@ def frame(lang: str) -> None:
 
 
 def columns():
-    """(map column, panel column): the map about two thirds of the width."""
-    return st.columns([2, 1], gap="small")
+    """(map column, panel column): the map 70% of the width (45% of a 1280x720 window and more)."""
+    return st.columns([7, 3], gap="small")

@@ -309,6 +309,13 @@ _WHERE_JS = """(fid) => {
 }"""
 
 
+# In the map frame: pan the map (no animation, no zoom: a fan stays open) so the element is in the middle.
+_CENTRE_ON_JS = """(sel) => {
+    const r = document.querySelector(sel).getBoundingClientRect(), size = window.map.getSize();
+    window.map.panBy([r.left + r.width / 2 - size.x / 2, r.top + r.height / 2 - size.y / 2], {animate: false});
+}"""
+
+
 _GRID_JS = """(grid) => {
     const headers = {};
     grid.querySelectorAll('th[role=columnheader]').forEach(th => {
@@ -520,7 +527,13 @@ class AppPage:
         """Move the real mouse onto ``feature_id`` on the map (where it is the topmost element; a point in a group
         is fanned out first), and click."""
         self.reveal(feature_id)
-        point = self.map_frame().evaluate(_FREE_POINT_JS, HOOKS.feature(feature_id))
+        frame = self.map_frame()
+        point = frame.evaluate(_FREE_POINT_JS, HOOKS.feature(feature_id))
+        if point is None and frame.query_selector(HOOKS.feature(feature_id)):
+            # drawn but under a control or outside the frame (a wide fan): pan it to the middle of the map
+            frame.evaluate(_CENTRE_ON_JS, HOOKS.feature(feature_id))
+            self.page.wait_for_timeout(300)
+            point = frame.evaluate(_FREE_POINT_JS, HOOKS.feature(feature_id))
         assert point, f"no visible, uncovered point of {feature_id} on the map"
         box = self.page.locator(MAP_IFRAME).bounding_box()
         x, y = box["x"] + point["x"], box["y"] + point["y"]

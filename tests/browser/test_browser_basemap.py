@@ -58,7 +58,7 @@ def test_amap_holds_gcj02_and_osm_switch_restores_wgs84_keeping_the_view(app, ho
     assert any("autonavi.com" in u for u in guard.tiles), "the Amap basemap requested no tiles"
 
     # move the view away from the default so "keeps the view" is not trivially true
-    app.map_frame().evaluate("() => window.map.setView([30.3, 120.05], 12, {animate: false})")
+    app.map_frame().evaluate("() => { window.map.setView([30.3, 120.05], 12, {animate: false}); }")
     app.page.wait_for_timeout(600)  # st_folium reports the move (debounced)
     app.wait_idle()
     before = app.view()
