@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo.io import Atlas
 from layers.basemaps import available
-from ui import data, mapview, panel, session, sidebar, table
+from ui import data, mapview, panel, session, sidebar, table, upload
 from ui.i18n import t
 from ui.text import md
 
@@ -55,5 +55,6 @@ with col_map:
 with col_panel, st.container(height=680, border=False, key="side_panel"):
     panel.render(atlas, view, counts)
 table.render_table(atlas, view, ids)
+upload.render_table(lang)
 table.render_export(atlas, directory, view)
 session.sync_url(session.current())

@@ -95,7 +95,7 @@ ERROR_TEXT: dict[str, str] = {
     "xml_entity": "the KML declares a DOCTYPE or entity, which is refused (nothing was read)",
     "corrupt": "cannot read it as {driver}: {detail}",
     "bad_json": "invalid or truncated JSON at line {line}, column {column}: {detail}",
-    "encoding": "not valid {encoding} text (line {line}); choose another encoding",
+    "encoding": "not valid {encoding} text; choose another encoding",
     "no_coordinate_columns": "no longitude/latitude columns found among: {columns}; choose them",
     "unknown_column": "no column {column} (columns: {columns})",
     "not_a_number": "{axis} ({column}) {value} is not a number ({count} like this)",

@@ -35,6 +35,7 @@ from geo.errors import (
     ERROR_TEXT,
     UnsafeUploadError,
     UnsupportedUploadError,
+    UploadError,
     UploadGeometryError,
     UploadLimitError,
     UploadReadError,
@@ -159,6 +160,22 @@ def read_upload(name: str, data: bytes, options: UploadOptions = UploadOptions()
     if extra:
         notes.append(UploadWarning("extra_layers", {"layers": ", ".join(extra)}))
     return _finish(name, gdf, driver, options.crs, encoding, (), None, None, tuple(notes))
+
+
+def table_columns(name: str, data: bytes, options: UploadOptions = UploadOptions(), *,
+                  limits: Limits = LIMITS) -> list[str]:
+    """The column names of a CSV/XLSX upload (to let the visitor choose the coordinate columns); [] for others
+    or when the table itself cannot be read."""
+    try:
+        driver = upload_driver(name)
+        if driver == "CSV":
+            return [str(c) for c in read_csv(name, data, options.encoding, limits.max_features)[0].columns]
+        if driver == "XLSX":
+            safe_zip(name, data, limits, driver="XLSX")
+            return [str(c) for c in read_xlsx(name, data, limits.max_features)[0].columns]
+    except UploadError:
+        return []
+    return []
 
 
 def safe_zip(name: str, data: bytes, limits: Limits, *, driver: str = "zip") -> zipfile.ZipFile:
@@ -341,4 +358,4 @@ def _names(props: pd.DataFrame, ids: list[str]) -> list[str]:
 
 
 __all__ = ["ENCODINGS", "ERROR_TEXT", "LIMITS", "SYSTEMS", "UPLOAD_FORMATS", "Limits", "Upload", "UploadOptions",
-           "UploadWarning", "read_upload", "safe_zip", "upload_driver"]
+           "UploadWarning", "read_upload", "safe_zip", "table_columns", "upload_driver"]

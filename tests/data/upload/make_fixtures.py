@@ -130,7 +130,7 @@ def valid() -> None:
     write("border_gcj02.csv", csv_text(["名称", "经度", "纬度"], [["边界测试点", f"{float(bx):.6f}",
                                                                  f"{float(by):.6f}"]]))
     write("payload_columns.csv", csv_text(["name", SCRIPT.replace(",", " "), PAYLOAD.replace(",", " "), "lon", "lat"],
-                                          [["示例", SCRIPT, "`${window.__xss=1}`", 120.15, 30.27]]))
+                                          [["示例", SCRIPT, "`${window.__xss=1}`", 120.0826, 30.3035]]))
 
 
 def bad() -> None:
