@@ -6,7 +6,7 @@ import streamlit as st
 
 from geo.io import Atlas
 from layers.basemaps import available
-from ui import data, layout, mapview, panel, session, sidebar, table
+from ui import data, layout, mapview, panel, session, sidebar, table, upload
 from ui.i18n import t
 from ui.text import md
 
@@ -58,5 +58,6 @@ sidebar.render(atlas, basemaps, counts, lang)
 with col_panel, st.container(height=layout.PANEL_HEIGHT, border=False, key="side_panel"):
     panel.render(atlas, view, counts)
 table.render_table(atlas, view, ids)
+upload.render_table(lang)
 table.render_export(atlas, directory, view)
 session.sync_url(session.current())

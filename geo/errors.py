@@ -57,3 +57,76 @@ def relative_paths(message: str, base: str | PurePath) -> str:
         return PurePath(path).name or path
 
     return _ABSOLUTE_PATH.sub(shorten, text)
+
+
+class UploadError(LayerError):
+    """A visitor's uploaded file cannot be used.
+
+    Besides the English message, it carries a stable ``code`` and ``params`` (file, row or feature, values) so the
+    interface can say the same in Chinese or English. ``path`` is the uploaded file's name; ``feature_id`` says
+    where in it ("row 5", "feature 3"). Codes and their English text are in ``ERROR_TEXT`` below.
+    """
+
+    def __init__(self, code: str, message: str, *, path: str | None = None, where: str | None = None, **params):
+        self.code = code
+        self.params = {"file": path or "", "where": where or "", **params}
+        super().__init__(message, path=path, feature_id=where)
+
+
+class UnsupportedUploadError(UploadError, UnsupportedFormatError):
+    """The uploaded file's extension has no reader (or a Shapefile arrived without its zip)."""
+
+
+class UploadLimitError(UploadError):
+    """The upload is larger than allowed: bytes, features, or what a zip expands to (zip bomb)."""
+
+
+class UnsafeUploadError(UploadError):
+    """The upload tries to reach outside itself: zip entries with ``../`` or absolute paths, XML entities."""
+
+
+class UploadReadError(UploadError):
+    """The upload is empty, truncated, corrupt, in an unknown text encoding, or not what its extension says."""
+
+
+class CoordinateError(UploadError):
+    """Coordinates are missing, not numbers, out of range, swapped or in columns that cannot be found."""
+
+
+class UploadGeometryError(UploadError, GeometryError):
+    """Geometries are missing, empty or of mixed kinds (points with polygons...)."""
+
+
+# English text of every error and warning code; params are filled with str.format. The UI translates by code.
+ERROR_TEXT: dict[str, str] = {
+    "unsupported_format": "unsupported file type {ext}; supported: {supported}",
+    "shapefile_not_zipped": "a Shapefile needs its .shx, .dbf and .prj: upload them together as one .zip",
+    "empty": "the file is empty",
+    "too_large": "the file is {size_mb} MB; the limit is {limit_mb} MB",
+    "too_many_features": "more than {limit} features; the limit is {limit}",
+    "no_features": "the file holds no features",
+    "zip_bomb": "the zip expands to more than {limit_mb} MB (limit)",
+    "zip_too_many_entries": "the zip holds {count} entries; the limit is {limit}",
+    "zip_unsafe_path": "zip entry {entry} points outside the archive; nothing was extracted",
+    "zip_no_shp": "the zip holds no .shp file (entries: {entries})",
+    "zip_many_shp": "the zip holds several Shapefiles ({entries}); upload one per zip",
+    "zip_incomplete_shp": "the Shapefile in the zip lacks {missing}",
+    "xml_entity": "the KML declares a DOCTYPE or entity, which is refused (nothing was read)",
+    "corrupt": "cannot read it as {driver}: {detail}",
+    "bad_json": "invalid or truncated JSON at line {line}, column {column}: {detail}",
+    "encoding": "not valid {encoding} text; choose another encoding",
+    "no_coordinate_columns": "no longitude/latitude columns found among: {columns}; choose them",
+    "unknown_column": "no column {column} (columns: {columns})",
+    "not_a_number": "{axis} ({column}) {value} is not a number ({count} like this)",
+    "out_of_range": "{axis} ({column}) {value} is out of range ({count} like this)",
+    "swapped": "latitude and longitude look swapped: use {lat} as longitude and {lon} as latitude",
+    "missing_geometry": "no geometry ({count} features like this)",
+    "mixed_geometry": "mixed geometry kinds ({kinds}), the first {kind} here: upload one kind per file",
+    "outside_hangzhou": "{count} of {total} features lie outside Hangzhou",
+    "extra_layers": "only the first layer was read; also in the file: {layers}",
+}
+
+
+def upload_error(cls: type[UploadError], code: str, path: str, *, where: str | None = None, **params) -> UploadError:
+    """An UploadError of class ``cls`` whose message is the English text of ``code`` (raise the result)."""
+    return cls(code, ERROR_TEXT[code].format(where=where or "", **params), path=path, where=where, **params)

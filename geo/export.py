@@ -6,7 +6,11 @@ provenance included), UTF-8 without ``\\u`` escapes, and nothing is HTML-escaped
 ``<script>`` is written literally, so whoever displays the file must escape it (as the app does).
 
 Coordinates in GCJ-02 or BD-09 are not RFC 7946 GeoJSON; such output says so in a top-level foreign member
-``"coordinate_system"``.
+``"coordinate_system"``. Coordinates are rounded to 6 decimals (about 0.1 m) in every system.
+
+Properties are exactly the stored ones: GDAL reads a key that some features lack as null for all, so a null value
+is written only for the schema's required properties (``parent: null`` is stored; ``source_ids`` of a district that
+has none is not). Other formats (GeoPackage, Shapefile, KML, CSV) are in ``geo.export_files``.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ import shapely
 from shapely.geometry import mapping
 
 from geo.errors import CRSError, LayerError
-from geo.schema import LAYERS
+from geo.schema import LAYERS, REQUIRED_PROPERTIES
+
+DECIMALS = 6
 
 EXPORT_SYSTEMS: dict[str, dict[str, str]] = {
     "wgs84": {"name": "WGS84", "note": "RFC 7946 GeoJSON: WGS84 longitude/latitude"},
@@ -77,10 +83,20 @@ def _json_value(value):
     return value
 
 
+def round_geometries(geoms):
+    """Geometries (array or GeoSeries values) with coordinates rounded to DECIMALS (vectorised)."""
+    return shapely.transform(geoms, lambda xy: np.round(xy, DECIMALS))
+
+
 def _geometry(geom):
     if geom is None or geom.is_empty:
         return None
     return mapping(shapely.orient_polygons(geom, exterior_cw=False))
+
+
+def _kept(key: str, value) -> bool:
+    """Whether a property goes into the export: all values, and nulls only for required properties."""
+    return value is not None or key in REQUIRED_PROPERTIES
 
 
 def to_geojson(data, *, crs: str = "wgs84", indent: int | None = None) -> str:
@@ -99,8 +115,9 @@ def to_geojson(data, *, crs: str = "wgs84", indent: int | None = None) -> str:
 
             gdf = to_system(gdf, crs)
         columns = [c for c in gdf.columns if c != gdf.geometry.name]
-        for geom, record in zip(gdf.geometry, gdf[columns].to_dict("records"), strict=True):
-            properties = {str(k): _json_value(v) for k, v in record.items()}
+        geoms = round_geometries(gdf.geometry.values)
+        for geom, record in zip(geoms, gdf[columns].to_dict("records"), strict=True):
+            properties = {str(k): value for k, v in record.items() if _kept(str(k), value := _json_value(v))}
             feature = {"type": "Feature"}
             if isinstance(properties.get("id"), str | int):
                 feature["id"] = properties["id"]
@@ -123,13 +140,14 @@ def _listed(values: list[str], plural: str) -> str:
 
 
 def export_filename(layer_ids: Iterable[str] | None = None, filters=None, crs: str = "wgs84",
-                    date: dt.date | str | None = None) -> str:
+                    date: dt.date | str | None = None, fmt: str = "geojson") -> str:
     """An ASCII file name saying what the export holds, e.g.
     ``hangzhou-atlas_parks+companies_xihu_2026-11-21_wgs84.geojson``.
 
     Parts: layers (in LAYERS order; "all-layers" when none or all are given), then what ``filters`` (a
     geo.filters.Filters or None) narrows — districts by name, kinds, tags, "search-<ascii words>" for a text
-    search, "facts" for fact ranges — then the date (default today) and the coordinate system.
+    search, "facts" for fact ranges — then the date (default today) and the coordinate system; the extension
+    is the format's (``fmt``: geojson, gpkg, shp -> ``.shp.zip``, kml, csv).
     """
     crs = _check_crs(crs)
     layers = [lid for lid in LAYERS if lid in set(layer_ids or ())]
@@ -149,11 +167,33 @@ def export_filename(layer_ids: Iterable[str] | None = None, filters=None, crs: s
             parts.append(f"search-{words}" if words else "search")
         if filters.fact_ranges:
             parts.append("facts")
+    parts += [_day(date), crs]
+    return _finish_name(parts, fmt)
+
+
+def _day(date) -> str:
     if date is None:
         date = dt.date.today()
     day = date.isoformat() if isinstance(date, dt.date) else str(date)
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day[:10]):
         raise ValueError(f"date must be a date or YYYY-MM-DD, got {date!r}")
-    parts += [day[:10], crs]
-    name = "_".join(parts) + ".geojson"
+    return day[:10]
+
+
+def _finish_name(parts: list[str], fmt: str) -> str:
+    from geo.export_files import FORMATS
+
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; supported: {', '.join(FORMATS)}")
+    name = "_".join(parts) + FORMATS[fmt][0]
     return re.sub(r"[^A-Za-z0-9+_.-]", "-", name)
+
+
+def upload_filename(source_name: str, *, joined: bool = True, crs: str = "wgs84", fmt: str = "geojson",
+                    date: dt.date | str | None = None) -> str:
+    """The export name of an uploaded layer: ``upload-<ascii stem>_joined_<date>_<crs>.<ext>``
+    (``upload-<n>-chars`` when the file's stem has no ASCII letters or digits)."""
+    crs = _check_crs(crs)
+    stem = source_name.rsplit(".", 1)[0] if "." in source_name else source_name
+    words = _slug(stem)[:32].strip("-") or f"{len(stem)}-chars"
+    return _finish_name([f"upload-{words}", *(["joined"] if joined else []), _day(date), crs], fmt)

@@ -4,6 +4,7 @@ geo.schema."""
 from __future__ import annotations
 
 from geo.schema import KINDS, LAYERS, LOCATION_BASES, TAGS
+from ui.upload_text import UPLOAD_STRINGS
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -148,6 +149,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "meters": ("米", "m"),
     "km": ("公里", "km"),
 }
+STRINGS.update(UPLOAD_STRINGS)  # the upload feature's strings live next to its error texts
 
 
 def t(key: str, lang: str, **values) -> str:

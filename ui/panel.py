@@ -30,6 +30,10 @@ LOCATION_SENTENCES = {"city_only": "loc_city", "landmark": "loc_landmark", "stre
 
 
 def render(atlas: Atlas, view, counts: dict[str, int]) -> None:
+    from ui import upload  # an uploaded feature (up_<n>) has its own panel
+
+    if upload.render_panel(view.sel, view.lang):
+        return
     if view.sel and view.sel in atlas:
         _feature(atlas, view.sel, view.lang)
     else:

@@ -7,7 +7,7 @@ import streamlit as st
 from geo.io import Atlas
 from geo.schema import KINDS, LAYERS, TAGS
 from layers.basemaps import BASEMAPS
-from ui import data, session
+from ui import data, session, upload
 from ui.i18n import LANGS, kind_label, layer_label, t, tag_label
 from ui.state import layer_key
 from ui.text import md
@@ -26,6 +26,7 @@ def render(atlas: Atlas, basemaps: list[str], counts: dict[str, int], lang: str)
         for lid in LAYERS:
             if lid in atlas.layers:
                 st.toggle(f"{layer_label(lid, lang)} ({counts.get(lid, 0)})", key=layer_key(lid))
+        upload.render_sidebar(lang)
         st.subheader(t("filters", lang))
         _filters(atlas, lang)
 

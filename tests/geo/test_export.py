@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -82,10 +83,11 @@ def test_no_escaping_of_non_ascii_or_html():
 
 
 def test_numpy_and_missing_values_become_plain_json():
-    gdf = gpd.GeoDataFrame({"id": ["x"], "n": [np.int64(3)], "f": [np.nan], "arr": [np.array(["a", "b"])]},
-                           geometry=[Point(120.1, 30.2)], crs=4326)
+    gdf = gpd.GeoDataFrame({"id": ["x"], "n": [np.int64(3)], "f": [np.nan], "arr": [np.array(["a", "b"])],
+                            "parent": [None]}, geometry=[Point(120.1, 30.2)], crs=4326)
     props = json.loads(to_geojson(gdf))["features"][0]["properties"]
-    assert props == {"id": "x", "n": 3, "f": None, "arr": ["a", "b"]}
+    # a missing optional value is left out (GDAL reads absent keys as null); required ones stay, as null
+    assert props == {"id": "x", "n": 3, "arr": ["a", "b"], "parent": None}
 
 
 def test_missing_geometry_is_null():
@@ -157,3 +159,25 @@ def test_export_filename_defaults_to_today():
 def test_export_filename_errors(kwargs, error, message):
     with pytest.raises(error, match=message):
         export_filename(**{"layer_ids": ["parks"], **kwargs})
+
+
+# --------------------------------------------------------------------------- issue 10: the two export defects
+
+
+@pytest.mark.parametrize("layer_file", [spec[0] for spec in LAYERS.values()])
+def test_exported_properties_are_exactly_the_stored_ones(layer_file):
+    from geo.io import read_layer
+    from tests.common import REAL_DATA_DIR, read_json
+
+    stored = {f["properties"]["id"]: f["properties"] for f in read_json(REAL_DATA_DIR / layer_file)["features"]}
+    exported = json.loads(to_geojson(read_layer(REAL_DATA_DIR / layer_file)))
+    assert {f["id"]: f["properties"] for f in exported["features"]} == stored
+
+
+@pytest.mark.parametrize("crs", ["wgs84", "gcj02", "bd09"])
+def test_coordinates_have_at_most_six_decimals(mini_atlas, crs):
+    text = to_geojson(mini_atlas.layers, crs=crs)
+    for feature in json.loads(text)["features"]:
+        for x, y in shapely.get_coordinates(shape(feature["geometry"])):
+            assert round(x, 6) == x and round(y, 6) == y
+    assert not re.search(r"\d\.\d{7,}", json.dumps([f["geometry"] for f in json.loads(text)["features"]]))

@@ -1,0 +1,197 @@
+"""The upload feature in the page (AppTest): upload -> toggle with count, join table, side panel, export; bad files
+give a message in the interface language and the rest of the page keeps working; remove clears everything."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pandas as pd
+import pyogrio
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.common import REAL_DATA_DIR, ROOT, TEST_DATA_DIR
+
+APP = str(ROOT / "streamlit_app.py")
+UPLOADS = TEST_DATA_DIR / "upload"
+
+
+@pytest.fixture
+def app(monkeypatch):
+    def make(lang="zh") -> AppTest:
+        monkeypatch.setenv("ATLAS_DATA_DIR", str(REAL_DATA_DIR))
+        monkeypatch.delenv("TIANDITU_KEY", raising=False)
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params["basemap"] = "none"
+        at.query_params["lang"] = lang
+        at.run()
+        assert not at.exception
+        return at
+
+    return make
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """read(at, key) -> (file name, bytes) that the download button with that key serves."""
+    import streamlit.testing.v1.app_test as app_test_module
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    stores: list[MemoryMediaFileStorage] = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+
+    def read(at: AppTest, key: str) -> tuple[str, bytes]:
+        (button,) = [b for b in at.get("download_button") if b.proto.id.endswith(key)]
+        media = stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1].split(".")[0])
+        return media.filename, media.content
+
+    return read
+
+
+def upload(at: AppTest, name: str, key: str = "upload_file_0") -> AppTest:
+    at.file_uploader(key=key).set_value((name, (UPLOADS / name).read_bytes(), "application/octet-stream")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def join_table(at: AppTest) -> pd.DataFrame:
+    return at.dataframe(key="upload_table").value
+
+
+def toggles(at: AppTest) -> list[str]:
+    return [t.label for t in at.toggle]
+
+
+def test_gbk_csv_appears_with_its_count_and_joins_to_districts(app):
+    at = upload(app(), "sites_gbk.csv")
+    assert "sites\\_gbk\\.csv (3)" in toggles(at)
+    assert at.toggle(key="upload_show").value is True
+    table = join_table(at)
+    assert table["id"].tolist() == ["up_1", "up_2", "up_3"]
+    assert table["中文名"].tolist() == ["示例企业甲", "示例园区乙", "示例项目丙"]
+    assert table["所在区县"].tolist() == ["西湖区", "西湖区", "滨江区"]
+    assert not at.error
+    assert "读取为" in " ".join(c.value for c in at.caption) and "gb18030" in " ".join(c.value for c in at.caption)
+
+
+def test_choosing_gcj02_moves_the_border_point_into_the_right_district(app):
+    at = upload(app(), "border_gcj02.csv")
+    assert join_table(at)["所在区县"].tolist() == ["上城区"]  # read as WGS84 (the default): wrong side
+    at.selectbox(key="upload_crs").set_value("gcj02").run()
+    assert join_table(at)["所在区县"].tolist() == ["西湖区"]
+
+
+def test_radius_changes_the_nearest_feature(app):
+    at = upload(app("en"), "sites_gcj02.csv")
+    at.selectbox(key="upload_crs").set_value("gcj02").run()
+    near = join_table(at)
+    assert near.loc[near["id"] == "up_2", "Distance (m)"].iloc[0] < 1000
+    at.slider(key="upload_radius_km").set_value(0.1).run()
+    assert pd.isna(join_table(at).loc[lambda f: f["id"] == "up_2", "Distance (m)"].iloc[0])
+
+
+@pytest.mark.parametrize(("name", "lang", "expected"), [
+    ("swapped.csv", "zh", "swapped\\.csv · 经纬度似乎颠倒了：请把 纬度 选为经度列、经度 选为纬度列"),
+    ("not_numeric.csv", "zh", "not\\_numeric\\.csv · 第 3 行 · 经度（经度 列）的值 \\'东经120度\\' 不是数字"),
+    ("not_numeric.csv", "en", "not\\_numeric\\.csv · row 3 · longitude \\(经度\\) \\'东经120度\\' is not a number"),
+    ("zip_slip.zip", "en", "zip\\_slip\\.zip · zip entry \\.\\./\\.\\./"),
+    ("bad_extension.txt", "zh", "bad\\_extension\\.txt · 不支持的文件类型 \\.txt"),
+    ("xxe.kml", "en", "xxe\\.kml · the KML declares a DOCTYPE or entity"),
+])
+def test_bad_file_message_in_the_interface_language_and_the_page_keeps_working(app, name, lang, expected):
+    at = app(lang)
+    before = toggles(at)
+    upload(at, name)
+    assert len(at.error) == 1 and expected in at.error[0].value
+    assert toggles(at) == before  # no uploaded layer, the atlas layers untouched
+    assert not [d for d in at.get("download_button") if d.proto.id.endswith("upload_download")]
+    assert at.dataframe(key="table").value.shape[0] > 0
+
+
+def test_outside_hangzhou_warns_but_loads(app):
+    at = upload(app(), "outside_hangzhou.csv")
+    assert "2 个要素中有 2 个位于杭州市范围之外" in at.warning[0].value
+    assert "outside\\_hangzhou\\.csv (2)" in toggles(at)
+
+
+def test_columns_can_be_chosen_when_not_found(app):
+    at = upload(app(), "sites_custom_columns.csv")
+    assert "未找到经纬度列" in at.error[0].value
+    assert at.selectbox(key="upload_lon").options == ["自动识别", "名称", "E", "N"]
+    at.selectbox(key="upload_lon").set_value("E")
+    at.selectbox(key="upload_lat").set_value("N").run()
+    assert not at.error
+    assert len(join_table(at)) == 4
+
+
+def test_selecting_an_uploaded_feature_shows_its_panel_with_text_only(app):
+    at = upload(app(), "payload_columns.csv")
+    at.session_state["sel"] = "up_1"
+    at.run()
+    assert not at.exception
+    (props,) = [d.value for d in at.dataframe if "属性名" in d.value.columns]
+    assert "<script>alert('xss')</script>" in props["属性名"].tolist()
+    assert "<script>alert('xss')</script>" in props["数值"].tolist()  # shown literally in a cell
+    assert any(h.value == "示例" for h in at.subheader)
+    assert any(m.value.startswith("**所在区县**: 西湖区") for m in at.markdown)
+    near = [b for b in at.button if b.key and b.key.startswith("upload_near_")]
+    assert near, "an atlas feature lies within 1 km of the test point"
+    near[0].click().run()
+    assert at.session_state["sel"] == near[0].key.removeprefix("upload_near_")
+
+
+def test_upload_export_with_join_columns(app, downloads):
+    at = upload(app(), "sites.xlsx")
+    name, content = downloads(at, "upload_download")
+    assert name.startswith("upload-sites_joined_") and name.endswith("_wgs84.geojson")
+    at.selectbox(key="upload_export_format").set_value("csv").run()
+    name, content = downloads(at, "upload_download")
+    assert name.endswith("_wgs84.csv") and content.startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(io.BytesIO(content), encoding="utf-8-sig", dtype=str)
+    assert {"upload_id", "name", "经度", "district_adcode", "park_id", "nearest_id", "nearest_m", "lon_wgs84"} \
+        <= set(table.columns)
+    assert table["district_zh"].tolist()[:3] == ["西湖区", "西湖区", "滨江区"]
+    at.selectbox(key="upload_export_format").set_value("shp").run()
+    assert at.selectbox(key="upload_export_crs").options == ["WGS84（RFC 7946，默认）"]
+    name, content = downloads(at, "upload_download")
+    assert name.endswith(".shp.zip")
+    assert {n.rsplit(".", 1)[1] for n in zipfile.ZipFile(io.BytesIO(content)).namelist()} >= {"shp", "dbf", "cpg"}
+
+
+def test_remove_clears_the_upload_and_an_uploaded_selection(app):
+    at = upload(app(), "sites_utf8.csv")
+    at.session_state["sel"] = "up_2"
+    at.run()
+    at.button(key="upload_remove").click().run()
+    assert not at.exception
+    assert [f.key for f in at.file_uploader] == ["upload_file_1"]
+    assert not any(label.startswith("sites") for label in toggles(at))
+    assert at.session_state["sel"] == ""
+    assert not [d for d in at.dataframe if d.key == "upload_table"]
+    upload(at, "sites.geojson", key="upload_file_1")
+    assert "sites\\.geojson (4)" in toggles(at)
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "kml", "csv"])
+def test_atlas_export_in_other_formats_holds_the_same_features(app, downloads, fmt, tmp_path):
+    at = app()
+    at.selectbox(key="export_scope").set_value("parks").run()
+    _name, geojson = downloads(at, "export_download")
+    import json
+
+    wanted = sorted(f["id"] for f in json.loads(geojson)["features"])
+    at.selectbox(key="export_format").set_value(fmt).run()
+    name, content = downloads(at, "export_download")
+    assert name.startswith("hangzhou-atlas_parks_") and name.endswith(f"_wgs84.{fmt}")
+    path = tmp_path / name
+    path.write_bytes(content)
+    back = pyogrio.read_dataframe(path)
+    ids = back["id2"] if fmt == "kml" else back["id"]
+    assert sorted(ids) == wanted
