@@ -28,7 +28,7 @@ import shapely
 from shapely.geometry import mapping
 
 from geo.errors import CRSError, LayerError
-from geo.schema import LAYERS, REQUIRED_PROPERTIES
+from geo.schema import EVENT_PROPERTIES, LAYERS, REQUIRED_PROPERTIES
 
 DECIMALS = 6
 
@@ -94,9 +94,10 @@ def _geometry(geom):
     return mapping(shapely.orient_polygons(geom, exterior_cw=False))
 
 
-def _kept(key: str, value) -> bool:
-    """Whether a property goes into the export: all values, and nulls only for required properties."""
-    return value is not None or key in REQUIRED_PROPERTIES
+def _kept(key: str, value, layer: object = None) -> bool:
+    """Whether a property goes into the export: all values, and nulls only for required properties (an event's
+    required ones too, such as ``date_end: null``)."""
+    return value is not None or key in REQUIRED_PROPERTIES or (layer == "events" and key in EVENT_PROPERTIES)
 
 
 def to_geojson(data, *, crs: str = "wgs84", indent: int | None = None) -> str:
@@ -117,7 +118,9 @@ def to_geojson(data, *, crs: str = "wgs84", indent: int | None = None) -> str:
         columns = [c for c in gdf.columns if c != gdf.geometry.name]
         geoms = round_geometries(gdf.geometry.values)
         for geom, record in zip(geoms, gdf[columns].to_dict("records"), strict=True):
-            properties = {str(k): value for k, v in record.items() if _kept(str(k), value := _json_value(v))}
+            layer = record.get("layer")
+            properties = {str(k): value for k, v in record.items()
+                          if _kept(str(k), value := _json_value(v), layer)}
             feature = {"type": "Feature"}
             if isinstance(properties.get("id"), str | int):
                 feature["id"] = properties["id"]
