@@ -20,6 +20,8 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from layers.definitions import DEFAULT_LAYERS
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -293,7 +295,7 @@ class Hooks:
     feature_prefix: str = "atlas-f-"
     layer_prefix: str = "atlas-layer-"
     selected_prefix: str = "atlas-sel-"
-    default_layers: tuple[str, ...] = ("districts", "plans", "parks", "institutions", "companies")
+    default_layers: tuple[str, ...] = DEFAULT_LAYERS  # layers.definitions: events joined them (issue 11)
 
     def feature(self, feature_id: str) -> str:
         """CSS selector of one drawn feature."""
