@@ -137,7 +137,29 @@ def write_atlas(dest: str | Path, n: int, *, seed: int = DEFAULT_SEED, mode: str
         real = json.loads(companies_file.read_text(encoding="utf-8"))["features"]
     fc = {"type": "FeatureCollection", "features": real + synthetic_features(n, seed=seed, source=source)}
     companies_file.write_text(json.dumps(fc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    if mode == "replace":
+        _drop_event_links_to_real_companies(dest)
     return dest
+
+
+def _drop_event_links_to_real_companies(dest: Path) -> None:
+    """With the real companies replaced, events keep only the places and participants that still exist."""
+    events_file = dest / LAYERS["events"][0]
+    if not events_file.is_file():
+        return
+    ids = set()
+    for lid, (name, _zh, _en) in LAYERS.items():
+        if lid != "events" and (dest / name).is_file():
+            ids |= {f["properties"]["id"] for f in json.loads((dest / name).read_text(encoding="utf-8"))["features"]}
+    events = json.loads(events_file.read_text(encoding="utf-8"))
+    kept = []
+    for feature in events["features"]:
+        props = feature["properties"]
+        if props.get("place") in ids:
+            props["participants"] = [x for x in props.get("participants") or [] if x in ids]
+            kept.append(feature)
+    events["features"] = kept
+    events_file.write_text(json.dumps(events, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
