@@ -62,18 +62,20 @@ class AtlasPoints(MacroElement):
     """)
 
     def __init__(self, payload_json: str, *, text: Mapping[str, str], cluster_radius: int = CLUSTER_RADIUS_PX,
-                 animate: bool = True):
+                 animate: bool = True, registry: str = "atlasPoints"):
         super().__init__()
         self._name = "AtlasPoints"
         self.payload = payload_json
-        self.options = {"clusterRadius": int(cluster_radius), "animate": bool(animate), "text": dict(text)}
+        self.options = {"clusterRadius": int(cluster_radius), "animate": bool(animate), "text": dict(text),
+                        "registry": registry}
         self.js = POINTS_JS
 
 
-def points_group(payload_json: str, text: Mapping[str, str], *, cluster_radius: int = CLUSTER_RADIUS_PX
-                 ) -> folium.FeatureGroup:
-    """A FeatureGroup holding the points (for ``feature_group_to_add``); empty when there are none."""
+def points_group(payload_json: str, text: Mapping[str, str], *, cluster_radius: int = CLUSTER_RADIUS_PX,
+                 registry: str = "atlasPoints") -> folium.FeatureGroup:
+    """A FeatureGroup holding the points (for ``feature_group_to_add``); empty when there are none. ``registry``
+    names the group on ``window`` in the map's frame (``atlasPoints``; ``atlasUploadPoints`` for an upload)."""
     group = folium.FeatureGroup(name="points", control=False)
     if '"features"' in payload_json:
-        AtlasPoints(payload_json, text=text, cluster_radius=cluster_radius).add_to(group)
+        AtlasPoints(payload_json, text=text, cluster_radius=cluster_radius, registry=registry).add_to(group)
     return group

@@ -144,6 +144,34 @@ def display_collection(gdf: gpd.GeoDataFrame, layer: str, lang: str, system: str
     return {"type": "FeatureCollection", "features": features}
 
 
+def upload_collection(gdf: gpd.GeoDataFrame, label: str, system: str = "wgs84") -> dict[str, Any]:
+    """The display GeoJSON of a visitor's uploaded layer (WGS84 frame with ``upload_id`` and ``name``): the same
+    display properties as an atlas layer, all escaped (the file is untrusted); positions are the file's own."""
+    if system != "wgs84" and len(gdf):
+        gdf = to_system(gdf, system)
+    features = []
+    for fid, name, geom in zip(gdf["upload_id"], gdf["name"], gdf.geometry, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        text = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name)
+        props = escape_properties({"id": fid, "layer": "upload", "kind": "", "name": text or fid, "name_alt": "",
+                                   "kind_label": label, "approx": False, "prec": None, "spot": text or fid,
+                                   "foot": ""})
+        features.append({"type": "Feature", "id": props["id"], "properties": props,
+                         "geometry": mapping(_display_geometry(geom))})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def areas_group(collection: dict[str, Any], name: str = "upload") -> folium.FeatureGroup:
+    """Areas and lines of a collection that is not an atlas layer (an upload): styled, with a name tooltip."""
+    group = folium.FeatureGroup(name=escape(name), control=False)
+    if collection["features"]:
+        folium.GeoJson(collection, style_function=feature_style, control=False,
+                       tooltip=folium.GeoJsonTooltip(fields=["name", "kind_label"], labels=False, sticky=True)
+                       ).add_to(group)
+    return group
+
+
 def split_points(collection: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(areas and lines, points) of a display collection: points go to the group layer (layers.points)."""
     areas = [f for f in collection["features"] if f["geometry"]["type"] != "Point"]

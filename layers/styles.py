@@ -25,13 +25,14 @@ COLOURS: dict[str, dict[str, str]] = {
                      "research_institute": "#0e7490", "innovation_platform": "#0891b2",
                      "big_science_facility": "#be123c", "*": "#1d4ed8"},
     "companies": {"company": "#db2777", "fund": "#15803d", "*": "#db2777"},
+    "upload": {"*": "#d6336c"},  # the visitor's own layer (ui/upload.py)
     "events": {"launch": "#f97316", "opening": "#fb923c", "move_in": "#84cc16", "signing": "#06b6d4",
                "founding": "#14b8a6", "release": "#8b5cf6", "meeting": "#64748b", "conference": "#3b82f6",
                "competition": "#e11d48", "hackathon": "#f43f5e", "policy_launch": "#a16207", "*": "#f97316"},
 }
 # Marker radius (px) of point features per layer.
 RADIUS: dict[str, int] = {"parks": 8, "institutions": 7, "companies": 5, "events": 4, "plans": 6, "districts": 5,
-                          "city": 5}
+                          "city": 5, "upload": 6}
 HIGHLIGHT_COLOUR = "#f59e0b"
 
 

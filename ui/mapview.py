@@ -4,6 +4,8 @@ feature selects it without moving the map; a selection made elsewhere fits the m
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -11,9 +13,18 @@ from geo.io import Atlas
 from layers import scale
 from layers.basemaps import BASEMAPS, basemap_group
 from layers.escape import escape
-from layers.prerendered import Prerendered
-from layers.render import base_map, highlight_group, legend_group, measure_group
-from ui import data, session
+from layers.points import points_group, points_payload
+from layers.prerendered import Prerendered, prerender
+from layers.render import (
+    areas_group,
+    base_map,
+    highlight_group,
+    legend_group,
+    measure_group,
+    split_points,
+    upload_collection,
+)
+from ui import data, session, upload
 from ui.i18n import t
 
 MAP_KEY = "atlas_map"
@@ -29,7 +40,10 @@ def _on_click() -> None:
     drawing = value.get("last_active_drawing") or {}
     fid = (drawing.get("properties") or {}).get("id")
     hit = scale.canvas_click(drawing)  # a point of a large layer drawn on the canvas: (layer, index)
-    if hit is not None:
+    if hit is not None and hit[0] == "upload":  # a point of a large uploaded layer
+        uploaded = upload.current()
+        fid = scale.feature_id_at(_upload_points_frame(uploaded, session.current()), hit[1]) if uploaded else None
+    elif hit is not None:
         atlas, fkey = data.get().atlas, session.current().filter_key
         visible = data.visible_ids(data.data_dir(), atlas.hash, fkey).get(hit[0], [])
         fid = scale.feature_id_at(scale.subset(atlas.layers[hit[0]], visible), hit[1]) \
@@ -68,6 +82,7 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
     groups.extend(canvases)
     groups.append(Prerendered(data.points_script(directory, atlas.hash, tuple(point_layers), view.filter_key,
                                                  system, lang, tuple(point_text(lang).items()), len(groups))))
+    groups.extend(_upload_groups(view, system, lang, len(groups)))
     groups.append(_selection(atlas, directory, view, system))
     groups.append(measure_group(lang))
     groups.append(legend_group(legend, lang, t("map_note", lang), t("legend", lang),
@@ -76,11 +91,58 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
               returned_objects=RETURNED, feature_group_to_add=groups, on_change=_on_click)
 
 
+def _upload_points_frame(uploaded, view):
+    """The uploaded points drawn on the canvas, as drawn (for a canvas click), with the columns the canvas reads:
+    a visitor's positions are drawn as given (solid), their precision is the file's business."""
+    gdf = uploaded.gdf[uploaded.gdf["upload_id"].isin(set(uploaded.visible_ids(view)))]
+    gdf = gdf[gdf.geometry.geom_type == "Point"]
+    return gdf.assign(id=gdf["upload_id"], kind="", location_basis="landmark", location_precision_m=0.0)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _upload_scripts(key: str, ids: tuple[str, ...], system: str, label: str, text: tuple[tuple[str, str], ...],
+                    index: int, _gdf) -> tuple[str, str]:
+    """(areas script, points script) of the visible uploaded features, built once per (upload, filters, system):
+    ``key`` identifies the upload's content and options (``_gdf`` is its frame, not hashed)."""
+    gdf = _gdf[_gdf["upload_id"].isin(set(ids))]
+    areas, points = split_points(upload_collection(gdf, label, system))
+    payload = json.dumps(points_payload([points]), ensure_ascii=False, separators=(",", ":"))
+    return (prerender(areas_group(areas), index),
+            prerender(points_group(payload, dict(text), registry="atlasUploadPoints"), index + 1))
+
+
+def _upload_groups(view, system: str, lang: str, index: int) -> list:
+    """The visitor's uploaded layer: its areas, its points (groups, or the canvas above the threshold)."""
+    uploaded = upload.current()
+    if uploaded is None or not uploaded.visible:
+        return []
+    ids = tuple(uploaded.visible_ids(view))
+    label = escape(f"{t('upload', lang)} · {uploaded.name}")
+    if len(ids) > scale.CANVAS_THRESHOLD:
+        frame = _upload_points_frame(uploaded, view)
+        if len(frame) > scale.CANVAS_THRESHOLD:
+            areas = tuple(i for i in ids if i not in set(frame["id"]))
+            script, _ = _upload_scripts(uploaded.key, areas, system, label, (), index, uploaded.gdf)
+            return [Prerendered(script), scale.canvas_group(frame, "upload", name="upload", system=system,
+                                                            cache_key=(uploaded.key, ids))]
+    areas_script, points_script = _upload_scripts(uploaded.key, ids, system, label,
+                                                  tuple(point_text(lang).items()), index, uploaded.gdf)
+    return [Prerendered(areas_script), Prerendered(points_script)]
+
+
 def _selection(atlas: Atlas, directory: str, view, system: str):
     """The selected feature and its uncertainty; fitted once per selection made outside the map."""
+    fit = bool(view.sel) and st.session_state.get(session.PAN) == view.sel
+    if upload.is_upload_id(view.sel):
+        uploaded = upload.current()
+        gdf = uploaded.gdf[uploaded.gdf["upload_id"] == view.sel] if uploaded is not None else None
+        if gdf is None or gdf.empty:
+            return highlight_group(None)
+        if fit:
+            st.session_state[session.PAN] = ""
+        return highlight_group(upload_collection(gdf, "", system), fit=fit)
     if not (view.sel and view.sel in atlas):
         return highlight_group(None)
-    fit = st.session_state.get(session.PAN) == view.sel
     if fit:
         st.session_state[session.PAN] = ""
     return highlight_group(data.highlight_json(directory, atlas.hash, view.sel, system, view.lang),

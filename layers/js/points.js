@@ -109,8 +109,9 @@
       }
       e.layer.openTooltip();
     });
-    group.on("add", function () { window.atlasPoints = group; });  // for tests and the page's own scripts
-    group.on("remove", function () { hover.remove(); if (window.atlasPoints === group) { window.atlasPoints = null; } });
+    var registry = options.registry || "atlasPoints";  // window.atlasPoints (atlas), window.atlasUploadPoints
+    group.on("add", function () { window[registry] = group; });  // for tests and the page's own scripts
+    group.on("remove", function () { hover.remove(); if (window[registry] === group) { window[registry] = null; } });
     group.atlasMarkers = markers;
     return group;
   };

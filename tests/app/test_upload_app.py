@@ -195,3 +195,38 @@ def test_atlas_export_in_other_formats_holds_the_same_features(app, downloads, f
     back = pyogrio.read_dataframe(path)
     ids = back["id2"] if fmt == "kml" else back["id"]
     assert sorted(ids) == wanted
+
+
+def test_uploaded_layer_is_drawn_escaped_filtered_and_selectable_on_the_map(app):
+    import json
+    import re
+
+    at = upload(app(), "payload_columns.csv")
+    (component,) = at.get("component_instance")
+    script = json.loads(component.proto.json_args)["feature_group"]
+    payloads = [json.loads(m) for m in re.findall(r'L\.atlasPoints\((\{.*?\}), \{"animate"', script)]
+    uploaded = [f for p in payloads for layer in p["layers"] for f in layer["features"]
+                if f["properties"]["layer"] == "upload"]
+    assert [f["properties"]["id"] for f in uploaded] == ["up_1"]
+    assert '"registry": "atlasUploadPoints"' in script
+    assert "<script>" not in script  # the file's text reaches the map escaped
+    # its own colour, and the style classes the browser tests and docs name
+    style = next(p["styles"] for p in payloads if any(f["properties"]["layer"] == "upload"
+                                                      for layer in p["layers"] for f in layer["features"]))
+    assert any(s["className"].startswith("atlas-f-up_1 atlas-layer-upload") and s["fillColor"] == "#d6336c"
+               for s in style)
+    # a district filter that excludes it takes it off the map
+    at.multiselect(key="districts").set_value(["330105"]).run()
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    assert "atlas-f-up_1" not in script
+    # hiding the layer too
+    at.multiselect(key="districts").set_value([]).run()
+    at.toggle(key="upload_show").set_value(False).run()
+    assert "atlas-f-up_1" not in json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    # selected from the join table: outlined and fitted
+    at.toggle(key="upload_show").set_value(True).run()
+    at.session_state["sel"] = "up_1"
+    at.session_state["_pan_to"] = "up_1"
+    at.run()
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    assert "atlas-sel-up_1" in script and "fitBounds" in script
