@@ -289,8 +289,10 @@ _FREE_POINT_JS = """(sel) => {
 # In the map frame: where the point marker of ``fid`` is: not a grouped point ("none": an area, or not drawn),
 # drawn on its own ("alone"), inside a group marker (the group icon's centre in frame pixels), or outside the view.
 _WHERE_JS = """(fid) => {
-    const g = window.atlasPoints;
-    const m = g && g.atlasMarkers.find(m => m.feature.properties.id === fid);
+    let m = null;  // the atlas's point groups, or the visitor's uploaded layer's
+    for (const g of [window.atlasPoints, window.atlasUploadPoints]) {
+        if (g && !m) m = g.atlasMarkers.find(m => m.feature.properties.id === fid);
+    }
     if (!m) return {state: 'none'};
     const ll = m.getLatLng();
     if (!window.map.getBounds().pad(-0.05).contains(ll)) return {state: 'outside', lat: ll.lat, lng: ll.lng};
@@ -497,8 +499,8 @@ class AppPage:
     def wait_for_feature(self, feature_id: str, timeout_ms: int = 30_000) -> None:
         """Wait until the map holds ``feature_id``: drawn as an element, or a point held by a group marker."""
         self.map_frame().wait_for_function(
-            "(fid) => !!document.querySelector('.atlas-f-' + fid) || !!(window.atlasPoints && "
-            "window.atlasPoints.atlasMarkers.some(m => m.feature.properties.id === fid))",
+            "(fid) => !!document.querySelector('.atlas-f-' + fid) || [window.atlasPoints, window.atlasUploadPoints]"
+            ".some(g => g && g.atlasMarkers.some(m => m.feature.properties.id === fid))",
             arg=feature_id, timeout=timeout_ms)
 
     def reveal(self, feature_id: str) -> None:

@@ -1,7 +1,8 @@
 """Upload in a real browser: a GBK CSV through the sidebar's file input -> the layer's toggle with its count, the
 join table under the map, the export download; a bad file -> the message, and the page keeps working.
 
-(Drawing and clicking the uploaded features on the map come with the map's upload layer.)
+The uploaded points are drawn on the map (their own group layer, window.atlasUploadPoints) and each can be clicked
+to select it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ def test_upload_gbk_csv_shows_toggle_join_table_and_exports(app, hooks):
     for row, (fid, name, district) in zip(rows, [("up_1", "示例企业甲", "西湖区"), ("up_2", "示例园区乙", "西湖区"),
                                                   ("up_3", "示例项目丙", "滨江区")], strict=True):
         assert {fid, name, district} <= set(row), row  # GBK decoded, joined to its district
+
+    for fid, name in [("up_1", "示例企业甲"), ("up_3", "示例项目丙")]:  # drawn on the map, and clickable
+        app.wait_for_feature(fid)
+        app.mouse_on(fid, click=True)
+        app.wait_for_selected(fid)
+        assert name in app.selected_panel_text()
 
     button = app.page.locator(".st-key-upload_download button")
     with app.page.expect_download() as info:
