@@ -507,11 +507,19 @@ class AppPage:
         """Bring a point's marker into the DOM as a visitor would: pan to it if it is outside the view, and click
         its group marker to fan the group out if it is in one (zooming in a step when a neighbouring group's icon
         covers it). Areas and lone points need nothing."""
+        self.page.locator(MAP_IFRAME).scroll_into_view_if_needed()  # clicks go by window coordinates
         frame = self.map_frame()
-        for _ in range(6):
+        centred = False
+        for _ in range(8):
             where = frame.evaluate(_WHERE_JS, feature_id)
             if where["state"] in ("none", "alone"):
                 return
+            if where["state"] == "grouped" and not centred:  # the fan opens around the group: give it room
+                frame.evaluate("([lat, lng]) => { window.map.setView([lat, lng], window.map.getZoom(), "
+                               "{animate: false}); }", [where["lat"], where["lng"]])
+                self.page.wait_for_timeout(400)
+                centred = True
+                continue
             if where["state"] == "grouped" and where.get("free"):
                 box = self.page.locator(MAP_IFRAME).bounding_box()
                 self.page.mouse.click(box["x"] + where["free"][0], box["y"] + where["free"][1])

@@ -67,9 +67,9 @@ def test_amap_holds_gcj02_and_osm_switch_restores_wgs84_keeping_the_view(app, ho
 
     app.choose("底图", "OpenStreetMap")  # the sidebar widget: no reload
     app.map_frame().wait_for_function(
-        "([fid, lng]) => { let ok = false; window.map.eachLayer(l => { if (l.feature && l.feature.properties"
-        " && l.feature.properties.id === fid && l.getLatLng && Math.abs(l.getLatLng().lng - lng) < 1e-9) ok = true; });"
-        " return ok; }",
+        "([fid, lng]) => { const held = (window.atlasPoints ? window.atlasPoints.atlasMarkers : []).slice();"
+        " window.map.eachLayer(l => held.push(l)); return held.some(l => l.feature && l.feature.properties"
+        " && l.feature.properties.id === fid && l.getLatLng && Math.abs(l.getLatLng().lng - lng) < 1e-9); }",
         arg=[POINTS[0], wgs[POINTS[0]][0]],
         timeout=30_000,
     )
