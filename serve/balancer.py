@@ -20,6 +20,7 @@ public address and port and
 
 from __future__ import annotations
 
+import secrets
 import shutil
 import socket
 import subprocess
@@ -92,9 +93,12 @@ class Cluster:
         self.port = port or free_port()
         self.check_inter_ms, self.fall, self.rise = check_inter_ms, fall, rise
         ports = list(replica_ports or [])
+        # One cookie secret for all replicas (in the environment, not on a command line): the XSRF cookie one replica
+        # signs stays valid on another after a failover (uploads are POSTs checked against it). Random per cluster.
+        env = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
         self.replicas = {
             f"r{i}": AppServer(data_dir, self.run_dir / f"r{i}.log", port=ports[i] if i < len(ports) else None,
-                               settings=settings, script=script)
+                               settings=settings, script=script, env=env)
             for i in range(replicas)
         }
         self.config_path = self.run_dir / "haproxy.cfg"
