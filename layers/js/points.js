@@ -6,6 +6,7 @@
 // Strings in the data are HTML-escaped on the server (layers/escape.py); the labels in `t` are ours.
 (function () {
   if (window.L === undefined || L.atlasPoints || !L.MarkerClusterGroup) { return; }
+  var PANE = "atlasPointsPane";
   var R = 6371008.8;  // mean Earth radius (m): the hover circle; the selection's circle is geodesic (server)
 
   function circle(ll, metres) {
@@ -92,10 +93,17 @@
       if (!hover._map) { hover.addTo(map); }
     }
     function hideUncertainty() { hover.clearLayers(); }
+    // Points get a pane of their own above the group markers (markerPane, 600): a fanned-out point is never
+    // hidden under a neighbouring group's icon. Areas stay below in the overlay pane.
+    var onAdd = group.onAdd;
+    group.onAdd = function (map) {
+      if (!map.getPane(PANE)) { map.createPane(PANE).style.zIndex = 620; }
+      return onAdd.call(this, map);
+    };
     var markers = [];
     data.layers.forEach(function (collection) {
       L.geoJSON(collection, {
-        pointToLayer: function (f, ll) { return L.circleMarker(ll, styles[f.properties.s]); },
+        pointToLayer: function (f, ll) { return L.circleMarker(ll, L.extend({pane: PANE}, styles[f.properties.s])); },
         onEachFeature: function (f, layer) {
           layer.bindTooltip(tip(f.properties, t), {sticky: true, className: "atlas-tip"});
           layer.on("mouseover", showUncertainty).on("mouseout", hideUncertainty);
