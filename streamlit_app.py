@@ -34,7 +34,7 @@ basemaps = available(key)
 districts = atlas.layers.get("districts")
 warnings = session.init(basemaps=basemaps, feature_ids=set(atlas.ids()),
                         district_ids=dict(zip(districts["id"], districts["adcode"], strict=True))
-                        if districts is not None else {})
+                        if districts is not None else {}, span=data.month_span(directory, atlas.hash))
 view = session.current()
 lang = view.lang
 ids = data.visible_ids(directory, atlas.hash, view.filter_key)

@@ -28,6 +28,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "search_results": ("搜索结果", "Search results"),
     "no_results": ("没有匹配的名称。", "No name matches."),
     "clear": ("清除全部筛选", "Clear all filters"),
+    "period": ("时段（按月）", "Period (by month)"),
+    "period_help": ("只显示该时段内的事件和数据；报道中最早日期晚于时段的要素隐藏，未注明日期的要素始终显示。",
+                    "Shows the events and figures of this period; features the articles first date after it are "
+                    "hidden, features without any date always stay."),
     "legend": ("图例", "Legend"),
     "map_note": ("位置近似的要素放在其所在园区、区县或城市的位置上，并非实际地址。",
                  "Approximate features stand at their park's, district's or city's position, not their address."),
