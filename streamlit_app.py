@@ -53,7 +53,7 @@ with col_map, st.container(key="map_box"):
     mapview.render(atlas, directory, view, ids, key)
 sidebar.render(atlas, basemaps, counts, lang)
 with col_panel, st.container(height=layout.PANEL_HEIGHT, border=False, key="side_panel"):
-    panel.render(atlas, view, counts)
+    panel.render(atlas, view, counts, ids.get("events"))
 table.render_table(atlas, view, ids)
 table.render_export(atlas, directory, view)
 session.sync_url(session.current())

@@ -12,6 +12,7 @@ from ui import data, session
 from ui.i18n import LANGS, kind_label, layer_label, t, tag_label
 from ui.state import layer_key, span_months
 from ui.text import md
+from ui.timeline import month_label
 
 MAX_RESULTS = 8
 LANG_NAMES = {"zh": "中文", "en": "English"}
@@ -54,15 +55,6 @@ def _filters(atlas: Atlas, lang: str) -> None:
     if query:
         _results(atlas, query, lang)
     st.button(t("clear", lang), key="clear", on_click=session.clear_filters, icon=":material/filter_alt_off:")
-
-
-def month_label(month: str, lang: str) -> str:
-    """"2024-10" -> "2024年10月" / "Oct 2024"."""
-    year, mo = month.split("-")
-    return f"{year}年{int(mo)}月" if lang == "zh" else f"{MONTHS_EN[int(mo) - 1]} {year}"
-
-
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _period(lang: str) -> None:
