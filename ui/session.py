@@ -30,8 +30,8 @@ def init(*, basemaps: list[str], district_ids: dict[str, str], feature_ids: set[
     state["kinds"] = list(view.kinds)
     state["tags"] = list(view.tags)
     state["q"] = view.q
-    if span:
-        state[PERIOD] = view.period or tuple(span)
+    if view.period:  # else the slider starts at its default, the whole span
+        state[PERIOD] = view.period
     state[SEL] = view.sel
     state[PAN] = view.sel
     state["basemap"] = view.basemap

@@ -65,11 +65,12 @@ def _period(lang: str) -> None:
     if not months:
         return
     value = st.session_state.get(session.PERIOD)
-    if not (isinstance(value, tuple | list) and len(value) == 2 and all(v in months for v in value)
-            and value[0] <= value[1]):
+    if value is not None and not (isinstance(value, tuple | list) and len(value) == 2
+                                  and all(v in months for v in value) and value[0] <= value[1]):
         st.session_state[session.PERIOD] = (months[0], months[-1])  # new data, or a value from another span
-    st.select_slider(t("period", lang), months, key=session.PERIOD, format_func=lambda m: month_label(m, lang),
-                     help=t("period_help", lang))
+    # value= makes it a range slider (its identity is its key, so the default never resets a moved slider)
+    st.select_slider(t("period", lang), months, value=(months[0], months[-1]), key=session.PERIOD,
+                     format_func=lambda m: month_label(m, lang), help=t("period_help", lang))
 
 
 def _results(atlas: Atlas, query: str, lang: str) -> None:
