@@ -37,7 +37,7 @@ basemaps = available(key)
 districts = atlas.layers.get("districts")
 warnings = session.init(basemaps=basemaps, feature_ids=set(atlas.ids()),
                         district_ids=dict(zip(districts["id"], districts["adcode"], strict=True))
-                        if districts is not None else {})
+                        if districts is not None else {}, span=data.month_span(directory, atlas.hash))
 view = session.current()
 lang = view.lang
 ids = data.visible_ids(directory, atlas.hash, view.filter_key)
@@ -56,7 +56,7 @@ with col_map, st.container(key="map_box"):
     mapview.render(atlas, directory, view, ids, key)
 sidebar.render(atlas, basemaps, counts, lang)
 with col_panel, st.container(height=layout.PANEL_HEIGHT, border=False, key="side_panel"):
-    panel.render(atlas, view, counts)
+    panel.render(atlas, view, counts, ids.get("events"))
 table.render_table(atlas, view, ids)
 upload.render_table(lang)
 table.render_export(atlas, directory, view)

@@ -149,8 +149,8 @@ def export_filename(layer_ids: Iterable[str] | None = None, filters=None, crs: s
 
     Parts: layers (in LAYERS order; "all-layers" when none or all are given), then what ``filters`` (a
     geo.filters.Filters or None) narrows — districts by name, kinds, tags, "search-<ascii words>" for a text
-    search, "facts" for fact ranges — then the date (default today) and the coordinate system; the extension
-    is the format's (``fmt``: geojson, gpkg, shp -> ``.shp.zip``, kml, csv).
+    search, "facts" for fact ranges, "2024-10-to-2025-06" for a period — then the date (default today) and the
+    coordinate system; the extension is the format's (``fmt``: geojson, gpkg, shp -> ``.shp.zip``, kml, csv).
     """
     crs = _check_crs(crs)
     layers = [lid for lid in LAYERS if lid in set(layer_ids or ())]
@@ -170,6 +170,8 @@ def export_filename(layer_ids: Iterable[str] | None = None, filters=None, crs: s
             parts.append(f"search-{words}" if words else "search")
         if filters.fact_ranges:
             parts.append("facts")
+        if getattr(filters, "period", ()):
+            parts.append(f"{filters.period[0]}-to-{filters.period[1]}")
     parts += [_day(date), crs]
     return _finish_name(parts, fmt)
 

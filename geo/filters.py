@@ -12,6 +12,10 @@ Semantics of ``apply_filters`` (each empty criterion means "no restriction"):
   base map and stay.
 - ``fact_ranges``: (attribute, min, max) with None for an open bound; a feature passes when it has a fact with
   that attribute whose numeric value lies in [min, max].
+- ``period``: ``()`` (no restriction) or two months ``("2024-10", "2025-06")``: on the thematic layers
+  ``geo.timeline.apply_period`` keeps the events whose dates overlap it, the features the articles have dated by
+  its end plus every undated one (column ``undated``); every kept feature (city and districts too, which stay as
+  the base map) keeps only the facts whose ``as_of`` overlaps it (facts without a readable date stay).
 
 Text matching is case-insensitive, NFKC-normalised (full-width brackets and letters match half-width ones)
 and folds the Traditional characters that occur in our names to Simplified, so 雲谷, 云谷 and "cloud valley"
@@ -32,6 +36,7 @@ import pandas as pd
 from geo.errors import LayerError
 from geo.io import Atlas
 from geo.schema import ADCODE_PATTERN, KINDS, LAYERS, TAGS, THEMATIC_LAYERS
+from geo.timeline import DateError, Month, apply_period, facts_in_period
 
 SEARCH_COLUMNS = ["layer", "id", "name_zh", "name_en", "match"]
 _MATCH_RANK = {"exact": 0, "prefix": 1, "substring": 2}
@@ -91,6 +96,7 @@ class Filters:
     tags: tuple[str, ...] = ()
     text: str = ""
     fact_ranges: tuple[tuple[str, float | None, float | None], ...] = field(default=())
+    period: tuple[str, ...] = ()  # () or (first month, last month), "YYYY-MM"
 
     def __post_init__(self):
         layers = _tuple(self.layers, "layers")
@@ -123,17 +129,24 @@ class Filters:
                 raise LayerError(f"fact range for {attribute!r}: min {low:g} is greater than max {high:g}")
             ranges.append((attribute, low, high))
         for name, value in (("layers", layers), ("districts", districts), ("kinds", kinds), ("tags", tags),
-                            ("text", text.strip()), ("fact_ranges", tuple(ranges))):
+                            ("text", text.strip()), ("fact_ranges", tuple(ranges)),
+                            ("period", _period(self.period))):
             object.__setattr__(self, name, value)
 
     @property
     def is_empty(self) -> bool:
         return self == Filters()
 
+    @property
+    def span(self) -> tuple[Month, Month] | None:
+        """The period as geo.timeline months, None for no restriction."""
+        return (Month.parse(self.period[0]), Month.parse(self.period[1])) if self.period else None
+
     def to_query(self) -> dict[str, str | list[str]]:
         """URL query parameters (strings and lists of strings); empty criteria are left out.
 
-        Keys: layer, district, kind, tag (lists), q (text), fact (list of "attribute:min:max", bounds may be empty).
+        Keys: layer, district, kind, tag (lists), q (text), fact (list of "attribute:min:max", bounds may be empty),
+        period ("YYYY-MM/YYYY-MM").
         """
         query: dict[str, str | list[str]] = {}
         for key, values in (("layer", self.layers), ("district", self.districts), ("kind", self.kinds),
@@ -144,6 +157,8 @@ class Filters:
             query["q"] = self.text
         if self.fact_ranges:
             query["fact"] = [f"{a}:{_fmt(lo)}:{_fmt(hi)}" for a, lo, hi in self.fact_ranges]
+        if self.period:
+            query["period"] = "/".join(self.period)
         return query
 
     @classmethod
@@ -167,8 +182,27 @@ class Filters:
             if len(parts) != 3:
                 raise LayerError(f"query parameter fact={item!r} must look like attribute:min:max")
             facts.append((parts[0], parts[1], parts[2]))
+        raw_period = query.get("period")
+        if raw_period is not None and not isinstance(raw_period, str):
+            raw_period = ",".join(str(x) for x in raw_period)
+        period = tuple(raw_period.split("/")) if raw_period and raw_period.strip() else ()
         return cls(layers=tuple(listed("layer")), districts=tuple(listed("district")), kinds=tuple(listed("kind")),
-                   tags=tuple(listed("tag")), text=text, fact_ranges=tuple(facts))
+                   tags=tuple(listed("tag")), text=text, fact_ranges=tuple(facts), period=period)
+
+
+def _period(value) -> tuple[str, ...]:
+    """() or (first, last) as "YYYY-MM" strings; LayerError naming the problem otherwise."""
+    if not value:
+        return ()
+    if isinstance(value, str) or len(value) != 2:
+        raise LayerError(f"period must be (first month, last month), got {value!r}")
+    try:
+        first, last = Month.parse(str(value[0]).strip()), Month.parse(str(value[1]).strip())
+    except DateError as err:
+        raise LayerError(f"period: {err}") from None
+    if last < first:
+        raise LayerError(f"period {first}/{last} ends before it starts")
+    return str(first), str(last)
 
 
 def _fmt(value: float | None) -> str:
@@ -243,6 +277,21 @@ def apply_filters(atlas: Atlas, filters: Filters) -> dict[str, gpd.GeoDataFrame]
                     continue
                 mask &= gdf["facts"].map(lambda f, a=attribute, lo=low, hi=high: _fact_in_range(f, a, lo, hi))
         out[lid] = gdf.loc[mask.astype(bool)].copy()
+    if filters.period:
+        out = _in_period(out, atlas, filters.span)
+    return out
+
+
+def _in_period(layers: dict[str, gpd.GeoDataFrame], atlas: Atlas, span) -> dict[str, gpd.GeoDataFrame]:
+    """The period step of apply_filters: thematic layers through geo.timeline.apply_period; the base map (city,
+    districts) stays whole, with only its facts filtered."""
+    dated = apply_period({lid: g for lid, g in layers.items() if lid in THEMATIC_LAYERS}, atlas, span)
+    out = {}
+    for lid, gdf in layers.items():
+        if lid not in dated and "facts" in gdf.columns and len(gdf):
+            gdf = gdf.copy()
+            gdf["facts"] = [facts_in_period(f, span) for f in gdf["facts"]]
+        out[lid] = dated.get(lid, gdf)
     return out
 
 

@@ -182,6 +182,13 @@ def month_span(atlas) -> Period | None:
     return min(iv[0] for iv in intervals), max(iv[1] for iv in intervals)
 
 
+def _event_sources(ev: Mapping) -> list[str]:
+    """An event's articles: its ``source_ids`` (a list, or the numpy array pyogrio reads), else its facts'."""
+    ids = ev.get("source_ids")
+    listed = [str(x) for x in ids] if ids is not None and not isinstance(ids, str) else []
+    return listed or sorted({f["source"] for f in ev.get("facts") or [] if isinstance(f, Mapping) and f.get("source")})
+
+
 TIMELINE_COLUMNS = ("date", "start", "end", "type", "event_id", "role", "label_zh", "label_en", "value", "unit",
                     "unit_en", "target", "qualifier", "sources")
 
@@ -207,7 +214,7 @@ def timeline(atlas, feature_id: str):
         rows.append({"date": text, "start": str(iv[0]), "end": str(iv[1]), "type": "event", "event_id": ev["id"],
                      "role": role, "label_zh": ev.get("name_zh"), "label_en": ev.get("name_en"), "value": None,
                      "unit": "", "unit_en": "", "target": False, "qualifier": None,
-                     "sources": list(ev.get("source_ids") or sorted({f.get("source") for f in ev.get("facts") or []}))})
+                     "sources": _event_sources(ev)})
     for fact in row.get("facts") or []:
         iv = _try_interval(fact.get("as_of"))
         if iv is None:

@@ -26,6 +26,8 @@ from geo.filters import Filters, apply_filters, search
 from geo.io import SOURCES_FILE, Atlas, atlas_hash, read_layer, read_sources
 from geo.precision import anchors, uncertainty
 from geo.schema import LAYERS
+from geo.timeline import first_dates as _first_dates
+from geo.timeline import month_span as _month_span
 from geo.validate import validate_dir
 from layers.points import points_group, points_payload
 from layers.prerendered import prerender
@@ -107,8 +109,21 @@ def get() -> Loaded:
 
 
 def _filters(fkey: tuple) -> Filters:
-    districts, kinds, tags, text = fkey
-    return Filters(districts=districts, kinds=kinds, tags=tags, text=text)
+    districts, kinds, tags, text, period = fkey
+    return Filters(districts=districts, kinds=kinds, tags=tags, text=text, period=period)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def month_span(directory: str, content_hash: str) -> tuple[str, str] | None:
+    """(first, last) month ("YYYY-MM") of every date in the data (geo.timeline.month_span), None if undated."""
+    span = _month_span(load(directory, content_hash).atlas)
+    return (str(span[0]), str(span[1])) if span else None
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def first_dates(directory: str, content_hash: str) -> dict[str, str]:
+    """feature id -> the first date the articles give for it (geo.timeline.first_dates); undated ids absent."""
+    return _first_dates(load(directory, content_hash).atlas)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -122,13 +137,13 @@ def visible_ids(directory: str, content_hash: str, fkey: tuple) -> dict[str, lis
 def search_results(directory: str, content_hash: str, text: str, fkey: tuple,
                    layers: tuple[str, ...]) -> list[tuple[str, str, str, str]]:
     """(layer, id, name_zh, name_en) of the features matching ``text`` among those on the map: in ``layers``
-    and passing the filters of ``fkey`` (districts, kinds, tags), best match first."""
+    and passing the filters of ``fkey`` (districts, kinds, tags, period), best match first."""
     if not layers:
         return []
     atlas = load(directory, content_hash).atlas
-    districts, kinds, tags, _text = fkey
+    districts, kinds, tags, _text, period = fkey
     filters = Filters(layers=tuple(x for x in layers if x in atlas.layers), districts=districts, kinds=kinds,
-                      tags=tags)
+                      tags=tags, period=period)
     if not filters.layers:
         return []
     found = search(atlas, text, filters=filters)

@@ -1,5 +1,6 @@
-"""The side panel: the overview (city figures, what is visible) or the selected feature (names, facts with
-their articles, location honesty, related / nearby / inside features, each clickable).
+"""The side panel: the overview (city figures, what is visible, events over time) or the selected feature
+(names, facts with their articles, its timeline, location honesty, related / nearby / inside features, each
+clickable). Facts and timelines follow the period chosen in the sidebar.
 
 Text from the data goes through ui.text.md (markdown-escaped) or into st.dataframe cells: never interpreted.
 """
@@ -14,7 +15,9 @@ import streamlit as st
 from geo.io import Atlas
 from geo.schema import LAYERS
 from geo.spatial import inside, nearby, related
-from ui import charts, session
+from geo.timeline import facts_in_period
+from ui import charts, session, timeline
+from ui.data import data_dir
 from ui.facts import article_labels, note, outlet_text, value_text
 from ui.i18n import basis_label, kind_label, layer_label, name, t, tag_label
 from ui.text import md
@@ -29,37 +32,42 @@ LOCATION_SENTENCES = {"city_only": "loc_city", "landmark": "loc_landmark", "stre
                       "official_boundary": "loc_boundary"}
 
 
-def render(atlas: Atlas, view, counts: dict[str, int]) -> None:
+def render(atlas: Atlas, view, counts: dict[str, int], event_ids: list[str] | None = None) -> None:
+    """``event_ids``: the events passing the filters (the overview charts them over time)."""
     from ui import upload  # an uploaded feature (up_<n>) has its own panel
 
     if upload.render_panel(view.sel, view.lang):
         return
     if view.sel and view.sel in atlas:
-        _feature(atlas, view.sel, view.lang)
+        _feature(atlas, view.sel, view.lang, view.filters.span)
     else:
-        _overview(atlas, view, counts)
+        _overview(atlas, view, counts, event_ids or [])
 
 
-def _overview(atlas: Atlas, view, counts: dict[str, int]) -> None:
+def _overview(atlas: Atlas, view, counts: dict[str, int], event_ids: list[str]) -> None:
     lang = view.lang
+    span = view.filters.span
     st.subheader(t("overview", lang))
     st.caption(t("select_hint", lang))
     if "city_hangzhou" in atlas:
         _lid, city = atlas.feature("city_hangzhou")
         st.markdown(f"**{t('city_figures', lang)}** · {md(name(city, lang))}")
-        _facts(atlas, city, lang, key="facts", first=FIRST_FACTS)
+        _facts(atlas, city, lang, key="facts", first=FIRST_FACTS, span=span)
     lines = [f"- {md(layer_label(lid, lang))}: {counts.get(lid, 0)}" for lid in view.layers if lid in atlas.layers]
     visible = f"**{t('visible_now', lang)}**\n\n" + ("\n".join(lines) if lines else md(t("none", lang)))
     districts = atlas.layers.get("districts")
     names = dict(zip(districts["adcode"], districts[f"name_{lang}"], strict=True)) if districts is not None else {}
     active = ([names.get(a, a) for a in view.districts] + [kind_label(None, k, lang) for k in view.kinds]
-              + [tag_label(x, lang) for x in view.tags] + ([f"“{view.q}”"] if view.q else []))
+              + [tag_label(x, lang) for x in view.tags] + ([f"“{view.q}”"] if view.q else [])
+              + ([" – ".join(timeline.month_label(m, lang) for m in view.period)] if view.period else []))
     st.markdown(f"{visible}\n\n**{t('active_filters', lang)}**: "  # one element, not three
                 f"{md(', '.join(active)) if active else md(t('none', lang))}")
+    if "events" in atlas.layers:
+        charts.events_over_time(data_dir(), atlas.hash, lang, tuple(event_ids), "events" in view.layers)
     charts.district_comparison(atlas, lang, selected=None)
 
 
-def _feature(atlas: Atlas, feature_id: str, lang: str) -> None:
+def _feature(atlas: Atlas, feature_id: str, lang: str, span=None) -> None:
     layer, row = atlas.feature(feature_id)
     st.button(t("deselect", lang), key="deselect", on_click=session.select, args=("",), icon=":material/close:")
     st.subheader(md(name(row, lang)))
@@ -76,15 +84,19 @@ def _feature(atlas: Atlas, feature_id: str, lang: str) -> None:
     tags = row.get("tags") or []
     if tags:
         info.append((t("tags_label", lang), ", ".join(tag_label(x, lang) for x in tags)))
-    start, end = row.get("date_start"), row.get("date_end")  # events
+    start = row.get("date_start")  # events: the date at its resolution; other features: first date or undated
     if isinstance(start, str) and start:
-        info.append((t("when", lang), f"{start} – {end}" if isinstance(end, str) and end and end != start else start))
+        info.append((t("when", lang), timeline.event_when(row, lang)))
+    elif layer not in ("city", "districts"):
+        info.append(timeline.first_date_info(atlas, feature_id, lang))
     st.markdown("  \n".join(f"**{md(k)}**: {md(v)}" for k, v in info))
     description = row.get("description_zh" if lang == "zh" else "description_en")
     if description:
         st.markdown(f"**{t('description', lang)}**  \n{md(description)}")
     st.markdown(f"**{t('facts', lang)}**")
-    _facts(atlas, row, lang, key="facts")
+    _facts(atlas, row, lang, key="facts", span=span)
+    if layer != "events":
+        timeline.render(atlas, feature_id, lang, span)
     _location(atlas, layer, row, lang)
     groups = related(atlas, feature_id)
     place = row.get("place")  # events: where, and who took part
@@ -137,10 +149,14 @@ def _distance(metres, lang: str) -> str:
     return f"{metres / 1000:.3g} {t('km', lang)}" if metres >= 1000 else f"{metres:g} {t('meters', lang)}"
 
 
-def _facts(atlas: Atlas, row, lang: str, key: str, first: int | None = None) -> None:
+def _facts(atlas: Atlas, row, lang: str, key: str, first: int | None = None, span=None) -> None:
     """One line per fact ("label: ≥ 200 个（目标）· 2025-07 · 文1"), then one popover per cited article with
-    its details; no table, so nothing scrolls sideways. ``first`` facts are shown, the rest in an expander."""
-    facts = [f for f in (row.get("facts") or []) if isinstance(f, dict)]
+    its details; no table, so nothing scrolls sideways. ``first`` facts are shown, the rest in an expander.
+    With a period ``span`` only the facts whose as_of overlaps it (geo.timeline.facts_in_period)."""
+    every = [f for f in (row.get("facts") or []) if isinstance(f, dict)]
+    facts = facts_in_period(every, span)
+    if len(facts) < len(every):
+        st.caption(t("facts_outside", lang, n=len(every) - len(facts)))
     if not facts:
         st.caption(t("no_facts", lang))
         return

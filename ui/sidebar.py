@@ -1,4 +1,5 @@
-"""The sidebar: language, basemap, layer toggles with counts, filters, search results, clear-all."""
+"""The sidebar: language, basemap, layer toggles with counts, filters (with the period slider), search results,
+clear-all."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from geo.schema import KINDS, LAYERS, TAGS
 from layers.basemaps import BASEMAPS
 from ui import data, session, upload
 from ui.i18n import LANGS, kind_label, layer_label, t, tag_label
-from ui.state import layer_key
+from ui.state import layer_key, span_months
 from ui.text import md
+from ui.timeline import month_label
 
 MAX_RESULTS = 8
 LANG_NAMES = {"zh": "中文", "en": "English"}
@@ -47,12 +49,29 @@ def _filters(atlas: Atlas, lang: str) -> None:
                    format_func=lambda k: f"{kind_label(kind_layer[k], k, lang)} · {layer_label(kind_layer[k], lang)}")
     st.multiselect(t("tags", lang), list(TAGS), key="tags", format_func=lambda x: tag_label(x, lang),
                    placeholder=t("choose", lang))
+    _period(lang)
     st.text_input(t("search", lang), key="q", help=t("search_help", lang), max_chars=100,
                   placeholder=t("search_help", lang))
     query = (st.session_state.get("q") or "").strip()
     if query:
         _results(atlas, query, lang)
     st.button(t("clear", lang), key="clear", on_click=session.clear_filters, icon=":material/filter_alt_off:")
+
+
+def _period(lang: str) -> None:
+    """The time control: a range slider by month over the span of the data's dates (none when nothing is dated).
+    Its value (first, last month) is a plain tuple in st.session_state["period"]; the whole span is no filter."""
+    span = st.session_state.get(session.SPAN)
+    months = span_months(span)
+    if not months:
+        return
+    value = st.session_state.get(session.PERIOD)
+    if value is not None and not (isinstance(value, tuple | list) and len(value) == 2
+                                  and all(v in months for v in value) and value[0] <= value[1]):
+        st.session_state[session.PERIOD] = (months[0], months[-1])  # new data, or a value from another span
+    # value= makes it a range slider (its identity is its key, so the default never resets a moved slider)
+    st.select_slider(t("period", lang), months, value=(months[0], months[-1]), key=session.PERIOD,
+                     format_func=lambda m: month_label(m, lang), help=t("period_help", lang))
 
 
 def _results(atlas: Atlas, query: str, lang: str) -> None:

@@ -1,9 +1,12 @@
 """The view state (layers, filters, selection, basemap, language) and its URL form.
 
 The query string reproduces a view: ``?layers=parks,companies&districts=330106&kinds=data_center&tags=ai
-&q=云谷&sel=park_china_cloud_valley&basemap=none&lang=en``. List values are comma-separated; an absent
+&q=云谷&period=2024-10/2025-06&sel=park_china_cloud_valley&basemap=none&lang=en``. List values are
+comma-separated; an absent
 parameter means the default, ``layers=`` (empty) means no layer; unknown layer ids are dropped (and named
-in the warnings), and when none of the asked layers is valid the default layers are shown. Widgets own the
+in the warnings), and when none of the asked layers is valid the default layers are shown. ``period`` is two
+months within the span of the data's dates (geo.timeline.month_span); any date or period geo.timeline reads is
+accepted and clipped to that span, and the full span is the default (absent). Widgets own the
 state during a session (their keys are the names in KEYS); the URL is read once per session and written back
 after every run.
 """
@@ -15,11 +18,12 @@ from dataclasses import dataclass, field
 
 from geo.filters import Filters
 from geo.schema import ID_PATTERN, KINDS, LAYERS, TAGS
+from geo.timeline import DateError, Month, parse_date
 from layers.basemaps import DEFAULT_BASEMAP
 from layers.definitions import DEFAULT_LAYERS
 from ui.i18n import DEFAULT_LANG, LANGS
 
-PARAMS = ("layers", "districts", "kinds", "tags", "q", "sel", "basemap", "lang")
+PARAMS = ("layers", "districts", "kinds", "tags", "q", "period", "sel", "basemap", "lang")
 ALL_KINDS = tuple(dict.fromkeys(k for per_layer in KINDS.values() for k in per_layer))
 MAX_QUERY_LEN = 100
 
@@ -36,6 +40,7 @@ class View:
     kinds: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     q: str = ""
+    period: tuple[str, ...] = ()  # () = the whole span, else (first month, last month) "YYYY-MM"
     sel: str = ""
     basemap: str = DEFAULT_BASEMAP
     lang: str = DEFAULT_LANG
@@ -44,12 +49,12 @@ class View:
     @property
     def filters(self) -> Filters:
         """The geo.filters.Filters of this view (all layers: counts are shown for hidden ones too)."""
-        return Filters(districts=self.districts, kinds=self.kinds, tags=self.tags, text=self.q)
+        return Filters(districts=self.districts, kinds=self.kinds, tags=self.tags, text=self.q, period=self.period)
 
     @property
     def filter_key(self) -> tuple:
-        """A hashable value identifying the filters (a cache key)."""
-        return (self.districts, self.kinds, self.tags, self.q.strip())
+        """A hashable value identifying the filters (a cache key): districts, kinds, tags, text, period."""
+        return (self.districts, self.kinds, self.tags, self.q.strip(), self.period)
 
     def to_query(self) -> dict[str, str]:
         """Only what differs from the defaults, so a plain URL means the default view."""
@@ -61,6 +66,8 @@ class View:
                 out[key] = ",".join(getattr(self, key))
         if self.q.strip():
             out["q"] = self.q.strip()
+        if self.period:
+            out["period"] = "/".join(self.period)
         if self.sel:
             out["sel"] = self.sel
         if self.basemap != DEFAULT_BASEMAP:
@@ -74,11 +81,42 @@ def _split(raw: str | None) -> list[str]:
     return [x.strip() for x in (raw or "").split(",") if x.strip()]
 
 
+def span_months(span: tuple[str, str] | None) -> list[str]:
+    """Every month of a span ("YYYY-MM" strings, both ends included): the time slider's options."""
+    if not span:
+        return []
+    first, last = Month.parse(span[0]).index, Month.parse(span[1]).index
+    return [str(Month.from_index(i)) for i in range(first, last + 1)]
+
+
+def normal_period(value, span: tuple[str, str] | None) -> tuple[str, ...]:
+    """A period as View holds it: () for none or the whole span, else (first, last) months within the span."""
+    if not value or not span or len(value) != 2:
+        return ()
+    first, last = max(str(value[0]), span[0]), min(str(value[1]), span[1])
+    if last < first or (first, last) == tuple(span):
+        return ()
+    return first, last
+
+
+def parse_period(raw: str, span: tuple[str, str] | None) -> tuple[str, ...] | None:
+    """The URL's ``period`` (any date or period geo.timeline reads: 2024-10/2025-06, 2025, 2025-07-15) as
+    months clipped to ``span``; None when it does not parse or lies wholly outside the span."""
+    try:
+        first, last = parse_date(raw)
+    except DateError:
+        return None
+    if not span or str(last) < span[0] or str(first) > span[1]:
+        return None
+    return normal_period((str(first), str(last)), span)
+
+
 def from_query(query: Mapping[str, str], *, basemaps: list[str], district_ids: Mapping[str, str],
-               feature_ids: set[str] | None = None) -> View:
+               feature_ids: set[str] | None = None, span: tuple[str, str] | None = None) -> View:
     """Parse URL parameters; invalid values are dropped and reported in ``View.warnings`` (never raise).
 
     ``district_ids`` maps district feature ids (dist_xihu) to adcodes: both forms are accepted in the URL.
+    ``span`` is (first, last) month of the data's dates; without it no period is accepted.
     """
     warnings: list[str] = []
 
@@ -103,6 +141,12 @@ def from_query(query: Mapping[str, str], *, basemaps: list[str], district_ids: M
         warnings.append("q (too long)")
         q = q[:MAX_QUERY_LEN]
     kwargs["q"] = q
+    raw_period = (query.get("period") or "").strip()
+    if raw_period:
+        parsed = parse_period(raw_period[:32], span)
+        if parsed is None:
+            warnings.append(f"period={raw_period[:32]}")
+        kwargs["period"] = parsed or ()
     sel = (query.get("sel") or "").strip()
     if sel and (not ID_PATTERN.match(sel) or (feature_ids is not None and sel not in feature_ids)):
         warnings.append(f"sel={sel[:64]}")

@@ -12,6 +12,7 @@ from geo.io import Atlas
 from layers.scale import subset
 from ui import data, session
 from ui.i18n import basis_label, kind_label, layer_label, t
+from ui.timeline import date_text
 
 TABLE_KEY = "table"
 TABLE_IDS = "_table_ids"
@@ -27,6 +28,7 @@ def visible_frame(atlas: Atlas, view, ids: dict[str, list[str]]) -> pd.DataFrame
     if "districts" in atlas.layers:
         d = atlas.layers["districts"]
         names = dict(zip(d["adcode"], d["name_zh" if lang == "zh" else "name_en"], strict=True))
+    firsts = data.first_dates(data.data_dir(), atlas.hash)
     rows = []
     for lid in view.layers:
         if lid not in atlas.layers or len(rows) >= TABLE_MAX_ROWS:
@@ -37,6 +39,8 @@ def visible_frame(atlas: Atlas, view, ids: dict[str, list[str]]) -> pd.DataFrame
                 "id": row["id"], t("name_zh", lang): row.get("name_zh"), t("name_en", lang): row.get("name_en"),
                 t("layer", lang): layer_label(lid, lang), t("kind", lang): kind_label(lid, row.get("kind"), lang),
                 t("district", lang): names.get(row.get("adcode"), ""),
+                t("first_date", lang): date_text(firsts[row["id"]], lang) if row["id"] in firsts
+                else t("undated_short", lang),
                 t("precision", lang): row.get("location_precision_m"),
                 t("basis", lang): basis_label(row.get("location_basis", ""), lang),
             })

@@ -309,30 +309,6 @@ def test_payloads_stay_text_in_the_panel(app, lang):
 # ------------------------------------------------------------------------------------------------ export
 
 
-@pytest.fixture
-def downloads(monkeypatch):
-    """Record the in-memory media storage AppTest creates, to read what a download button serves."""
-    import streamlit.testing.v1.app_test as app_test_module
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    stores: list[MemoryMediaFileStorage] = []
-
-    class Recording(MemoryMediaFileStorage):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
-
-    def read(at: AppTest) -> tuple[str, bytes]:
-        (button,) = at.get("download_button")
-        file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
-        media = stores[-1].get_file(file_id)
-        return media.filename, media.content
-
-    return read
-
-
 @pytest.mark.parametrize(("params", "scope"), [
     ({}, "visible"),
     ({"districts": "330106"}, "visible"),

@@ -6,9 +6,10 @@ import json
 
 from geo.io import atlas_hash
 from tests.common import REAL_DATA_DIR
+from ui.state import View
 from ui.table import EXPORT_EAGER_MAX, export_data
 
-NO_FILTER = ((), (), (), "")
+NO_FILTER = View().filter_key
 
 
 def test_small_export_is_eager_and_large_is_deferred_with_the_same_bytes():

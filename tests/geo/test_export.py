@@ -140,6 +140,8 @@ def test_chinese_systems_are_labelled_and_shifted(mini_atlas, crs, name, shift_m
     (["parks"], Filters(text="云谷"), "wgs84", "2026-11-21", "hangzhou-atlas_parks_search_2026-11-21_wgs84.geojson"),
     (["parks"], Filters(text="Cloud Valley!", fact_ranges=(("area", 1, None),)), "wgs84", "2026-11-21",
      "hangzhou-atlas_parks_search-cloud-valley_facts_2026-11-21_wgs84.geojson"),
+    (["events"], Filters(period=("2024-10", "2025-06")), "wgs84", "2026-11-21",
+     "hangzhou-atlas_events_2024-10-to-2025-06_2026-11-21_wgs84.geojson"),
 ])
 def test_export_filename(layers, filters, crs, date, expected):
     name = export_filename(layers, filters, crs, date)

@@ -15,6 +15,7 @@ ROUND_TRIPS = [
     Filters(kinds=("university", "fund"), tags=("ai", "compute"), text="云谷"),
     Filters(text="cloud valley", fact_ranges=(("ai_revenue", 1000, None), ("planned_area", None, 30.5))),
     Filters(fact_ranges=(("fund_size_first_phase", 0.25, 1e6),)),
+    Filters(period=("2024-10", "2025-06"), tags=("ai",)),
 ]
 
 
@@ -61,6 +62,11 @@ def test_lists_become_deduplicated_tuples():
     ({"fact_ranges": [("area", "x", None)]}, r"fact range for 'area': bound 'x' is not a number"),
     ({"fact_ranges": [("a:b", 1, 2)]}, r"fact range attribute must be a non-empty name without ':'"),
     ({"fact_ranges": [("area", 1)]}, r"fact range must be \(attribute, min, max\)"),
+    ({"period": ("2025-06", "2024-10")}, r"period 2025-06/2024-10 ends before it starts"),
+    ({"period": ("2025", "2025-06")}, r"period: '2025' is not a month \(YYYY-MM\)"),
+    ({"period": ("2025-13", "2026-01")}, r"period: '2025-13': month 13 is not 1-12"),
+    ({"period": "2025-01"}, r"period must be \(first month, last month\)"),
+    ({"period": ("2025-01",)}, r"period must be \(first month, last month\)"),
 ])
 def test_invalid_filters(kwargs, message):
     with pytest.raises(LayerError, match=message):
@@ -198,3 +204,49 @@ def test_search_within_filters_offers_only_what_passes_them(mini_atlas, filters)
 
 def test_search_without_filters_is_unchanged(mini_atlas):
     assert search(mini_atlas, "cloud valley", filters=Filters()).equals(search(mini_atlas, "cloud valley"))
+
+
+# ------------------------------------------------------------------------------------------------ period
+
+
+def test_period_query_shape():
+    assert Filters(period=["2024-10", "2025-06"]).to_query() == {"period": "2024-10/2025-06"}
+    assert Filters.from_query({"period": "2024-10/2025-06"}) == Filters(period=("2024-10", "2025-06"))
+    assert Filters(period=()).period == () and Filters(period=None).period == ()
+
+
+@pytest.mark.parametrize(("period", "events", "hidden", "undated_kept"), [
+    # mini events: cloud valley launch 2024-10, qizhen fund 2025-09, runmiao fund 2025-11/2025-12
+    (("2024-10", "2024-12"), ["ev_cloud_valley_launch"], {"inst_zju", "fund_runmiao", "fund_hanggang_qizhen"}, True),
+    (("2025-09", "2025-11"), ["ev_qizhen_fund_founded", "ev_runmiao_fund_launch"], set(), True),
+    (("2025-12", "2026-12"), ["ev_runmiao_fund_launch"], set(), True),
+    (("2026-01", "2026-12"), [], set(), True),
+])
+def test_period_filters_events_features_and_facts(mini_atlas, period, events, hidden, undated_kept):
+    from geo.timeline import first_dates
+
+    result = apply_filters(mini_atlas, Filters(period=period))
+    assert list(result["events"]["id"]) == events
+    everything = apply_filters(mini_atlas, Filters())
+    firsts = first_dates(mini_atlas)
+    for lid in ("plans", "parks", "institutions", "companies"):
+        kept = set(result[lid]["id"])
+        assert kept == set(everything[lid]["id"]) - hidden, lid
+        undated = {fid for fid in everything[lid]["id"] if fid not in firsts}
+        assert undated <= kept  # features the articles give no date for stay visible ...
+        assert set(result[lid].loc[result[lid]["undated"], "id"]) == undated  # ... and are marked
+    # the base map stays whole; every fact left has an as_of overlapping the period (or none readable)
+    assert len(result["districts"]) == len(everything["districts"]) and len(result["city"]) == 1
+    first, last = period
+    for gdf in result.values():
+        for facts in gdf["facts"]:
+            for fact in facts:
+                start, end = fact["as_of"].split("/") if "/" in fact["as_of"] else (fact["as_of"],) * 2
+                assert start[:7] <= last and (end + "-12")[:7] >= first, fact
+    assert mini_atlas.layers["events"]["facts"].map(len).sum() >= 3  # the atlas itself is untouched
+
+
+def test_period_combines_with_other_filters(mini_atlas):
+    result = apply_filters(mini_atlas, Filters(period=("2025-09", "2025-09"), text="启真"))
+    assert list(result["events"]["id"]) == ["ev_qizhen_fund_founded"]
+    assert list(result["companies"]["id"]) == ["fund_hanggang_qizhen"]

@@ -186,3 +186,16 @@ def test_apply_period(mini_atlas):
     assert mini_atlas.layers["parks"].set_index("id").loc["park_zijingang", "facts"]  # the atlas is untouched
     unfiltered = apply_period(dict(mini_atlas.layers), mini_atlas, None)
     assert len(unfiltered["companies"]) == len(mini_atlas.layers["companies"])
+
+
+def test_timeline_of_every_shipped_feature_reads_event_sources_as_read_from_file():
+    """source_ids come back from pyogrio as numpy arrays: the timeline lists them (it used to raise)."""
+    from geo.io import load_atlas
+    from tests.common import REAL_DATA_DIR
+
+    atlas = load_atlas(REAL_DATA_DIR)
+    events = atlas.layers["events"].set_index("id")
+    for fid in atlas.ids():
+        rows = timeline(atlas, fid)
+        for rec in rows[rows["type"] == "event"].to_dict("records"):
+            assert rec["sources"] == [str(s) for s in events.loc[rec["event_id"], "source_ids"]]

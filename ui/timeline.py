@@ -1,0 +1,111 @@
+"""Time in the side panel: dates read at their resolution, a feature's first date (or "undated"), and its
+timeline (geo.timeline.timeline: its events and dated facts in order, each with its article label), cut to the
+period chosen in the sidebar. Events in the timeline are buttons that select the event."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.io import Atlas
+from geo.timeline import DateError, Period, overlaps, parse_date, resolution
+from geo.timeline import timeline as feature_timeline
+from ui import data, session
+from ui.facts import article_labels, value_text
+from ui.i18n import t
+from ui.text import md
+
+FIRST_ROWS = 12  # timeline rows shown; the rest open from "另外 n 条"
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_label(month: str, lang: str) -> str:
+    """"2024-10" -> "2024年10月" / "Oct 2024"."""
+    year, mo = month.split("-")[:2]
+    return f"{year}年{int(mo)}月" if lang == "zh" else f"{MONTHS_EN[int(mo) - 1]} {year}"
+
+
+def _one(text: str, lang: str) -> str:
+    parts = text.split("-")
+    if len(parts) == 1:
+        return f"{parts[0]}年" if lang == "zh" else parts[0]
+    if len(parts) == 2:
+        return month_label(text, lang)
+    year, mo, day = parts
+    return f"{year}年{int(mo)}月{int(day)}日" if lang == "zh" else f"{int(day)} {MONTHS_EN[int(mo) - 1]} {year}"
+
+
+def date_text(text, lang: str) -> str:
+    """A date or period at its own resolution: "2025年", "2024年10月", "2026年1月16日", "2025年11月–2025年12月" /
+    "2025", "Oct 2024", "16 Jan 2026", "Nov 2025 – Dec 2025". Text that does not parse is shown as it is."""
+    try:
+        parse_date(text)
+    except DateError:
+        return "" if text is None else str(text)
+    text = text.strip()
+    if "/" in text:
+        start, end = (_one(p.strip(), lang) for p in text.split("/"))
+        return f"{start}–{end}" if lang == "zh" else f"{start} – {end}"
+    return _one(text, lang)
+
+
+def event_when(row, lang: str) -> str:
+    """An event's date at its resolution, with the resolution named: "2024年10月（精确到月）"."""
+    start, end = row.get("date_start"), row.get("date_end")
+    text = f"{start}/{end}" if isinstance(end, str) and end.strip() and end != start else start
+    try:
+        res = resolution(text)
+    except DateError:
+        return "" if text is None else str(text)
+    label = t(f"res_{res}", lang)
+    return f"{date_text(text, lang)}（{label}）" if lang == "zh" else f"{date_text(text, lang)} ({label})"
+
+
+def first_date_info(atlas: Atlas, feature_id: str, lang: str) -> tuple[str, str]:
+    """(label, value) for the panel's info lines: the first date the articles give, or "undated"."""
+    first = data.first_dates(data.data_dir(), atlas.hash).get(feature_id)
+    return (t("first_date", lang), date_text(first, lang)) if first else (t("first_date", lang), t("undated", lang))
+
+
+def render(atlas: Atlas, feature_id: str, lang: str, span: Period | None) -> None:
+    """The feature's timeline, oldest first, within ``span`` (None: all): events as buttons selecting them
+    ("2024年10月 · name · 在此发生 · 文3"), dated facts as lines ("- 2025年 · **label**: value · 文1")."""
+    frame = feature_timeline(atlas, feature_id)
+    st.markdown(f"**{t('timeline', lang)}**")
+    if frame.empty:
+        st.caption(t("timeline_none", lang))
+        return
+    inside = [overlaps(parse_date(d), span) for d in frame["date"]]
+    rows = frame[inside]
+    if len(rows) < len(frame):
+        st.caption(t("timeline_outside", lang, n=len(frame) - len(rows)))
+    labels = article_labels(atlas.sources, lang)
+    records = rows.to_dict("records")
+    _rows(records[:FIRST_ROWS], labels, lang)
+    if len(records) > FIRST_ROWS:
+        with st.expander(t("timeline_more", lang, n=len(records) - FIRST_ROWS)):
+            _rows(records[FIRST_ROWS:], labels, lang)
+
+
+def _rows(records: list[dict], labels: dict[str, str], lang: str) -> None:
+    lines: list[str] = []
+
+    def flush() -> None:
+        if lines:
+            st.markdown("\n".join(lines))
+            lines.clear()
+
+    for rec in records:
+        articles = "、".join(labels.get(s, s) for s in rec["sources"] or []) if lang == "zh" else \
+            ", ".join(labels.get(s, s) for s in rec["sources"] or [])
+        when = date_text(rec["date"], lang)
+        name = rec.get(f"label_{lang}") or rec.get("label_zh") or rec.get("label_en") or ""
+        if rec["type"] == "event":
+            flush()
+            parts = [when, name, t(f"role_{rec['role']}", lang), articles]
+            st.button(md(" · ".join(p for p in parts if p)), key=f"tl_{rec['event_id']}", type="tertiary",
+                      on_click=session.select, args=(rec["event_id"],), icon=":material/event:")
+        else:
+            fact = {k: rec[k] for k in ("value", "unit", "unit_en", "target", "qualifier")}
+            tail = f" · {md(articles)}" if articles else ""
+            lines.append(f"- {md(when)} · **{md(name)}**: {md(value_text(fact, lang))}{tail}")
+    flush()
