@@ -29,7 +29,7 @@ _CSS = f"""
 .st-key-side_panel {{ height: calc(100vh - {HEADER_PX + 12}px) !important; min-height: 420px; }}
 .st-key-side_panel [data-testid="stVerticalBlock"] {{ overflow-x: hidden; }}
 @media (max-width: 640px) {{
-  .atlas-header {{ display: block; white-space: normal; }}
+  .atlas-header {{ display: block; white-space: normal; padding-left: 2.4rem; }}  /* clear of the sidebar button */
   .atlas-header h1 {{ font-size: 1.1rem; line-height: 1.4rem; }}
   .atlas-header span {{ display: block; }}
   .st-key-map_box iframe {{ height: 62vh !important; min-height: 320px; }}
