@@ -49,8 +49,9 @@ def downloads(monkeypatch):
 
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
 
-    def read(at: AppTest) -> tuple[str, bytes]:
-        (button,) = at.get("download_button")
+    def read(at: AppTest, key: str | None = None) -> tuple[str, bytes]:
+        """(file name, bytes) of the page's one download button, or of the one whose key ends with ``key``."""
+        (button,) = [b for b in at.get("download_button") if key is None or b.proto.id.endswith(key)]
         file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
         media = stores[-1].get_file(file_id)
         return media.filename, media.content

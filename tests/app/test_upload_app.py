@@ -32,29 +32,6 @@ def app(monkeypatch):
     return make
 
 
-@pytest.fixture
-def downloads(monkeypatch):
-    """read(at, key) -> (file name, bytes) that the download button with that key serves."""
-    import streamlit.testing.v1.app_test as app_test_module
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    stores: list[MemoryMediaFileStorage] = []
-
-    class Recording(MemoryMediaFileStorage):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
-
-    def read(at: AppTest, key: str) -> tuple[str, bytes]:
-        (button,) = [b for b in at.get("download_button") if b.proto.id.endswith(key)]
-        media = stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1].split(".")[0])
-        return media.filename, media.content
-
-    return read
-
-
 def upload(at: AppTest, name: str, key: str = "upload_file_0") -> AppTest:
     at.file_uploader(key=key).set_value((name, (UPLOADS / name).read_bytes(), "application/octet-stream")).run()
     assert not at.exception, [e.message for e in at.exception]
