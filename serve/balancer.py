@@ -28,7 +28,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from serve.launcher import LOCALHOST, AppServer, free_port, healthy
+from serve.launcher import LOCALHOST, AppServer, free_port, healthy, terminate
 
 HAPROXY_CANDIDATES = ("/usr/sbin/haproxy", "/usr/bin/haproxy")
 COOKIE = "ATLAS_REPLICA"
@@ -150,12 +150,7 @@ class Cluster:
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+            terminate(self.proc)
         if self._log is not None:
             self._log.close()
             self._log = None

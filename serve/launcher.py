@@ -59,6 +59,16 @@ def healthy(url: str, timeout_s: float = 2) -> bool:
         return False
 
 
+def terminate(proc: subprocess.Popen, timeout_s: float = 10) -> None:
+    """Stop a child process: SIGTERM, then SIGKILL if it has not exited within ``timeout_s``."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout_s)
+
+
 class AppServer:
     """``streamlit run <script>`` on ``port`` (a free one by default) of 127.0.0.1, data from ``data_dir``."""
 
@@ -118,12 +128,7 @@ class AppServer:
 
     def stop(self) -> None:
         if self.running():
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+            terminate(self.proc)
         self._close_log()
 
     def _close_log(self) -> None:
