@@ -82,8 +82,9 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
     groups.extend(canvases)
     groups.append(Prerendered(data.points_script(directory, atlas.hash, tuple(point_layers), view.filter_key,
                                                  system, lang, tuple(point_text(lang).items()), len(groups))))
-    groups.extend(_upload_groups(view, system, lang, len(groups)))
-    groups.append(_selection(atlas, directory, view, system))
+    uploaded = upload.current()  # the visitor's own layer, or None
+    groups.extend(_upload_groups(uploaded, view, system, lang, len(groups)))
+    groups.append(_selection(atlas, directory, view, system, uploaded))
     groups.append(measure_group(lang))
     groups.append(legend_group(legend, lang, t("map_note", lang), t("legend", lang),
                                symbols=[(key, t(f"sym_{key}", lang)) for key in SYMBOLS]))
@@ -111,9 +112,8 @@ def _upload_scripts(key: str, ids: tuple[str, ...], system: str, label: str, tex
             prerender(points_group(payload, dict(text), registry="atlasUploadPoints"), index + 1))
 
 
-def _upload_groups(view, system: str, lang: str, index: int) -> list:
+def _upload_groups(uploaded, view, system: str, lang: str, index: int) -> list:
     """The visitor's uploaded layer: its areas, its points (groups, or the canvas above the threshold)."""
-    uploaded = upload.current()
     if uploaded is None or not uploaded.visible:
         return []
     ids = tuple(uploaded.visible_ids(view))
@@ -121,7 +121,8 @@ def _upload_groups(view, system: str, lang: str, index: int) -> list:
     if len(ids) > scale.CANVAS_THRESHOLD:
         frame = _upload_points_frame(uploaded, view)
         if len(frame) > scale.CANVAS_THRESHOLD:
-            areas = tuple(i for i in ids if i not in set(frame["id"]))
+            on_canvas = set(frame["id"])
+            areas = tuple(i for i in ids if i not in on_canvas)
             script, _ = _upload_scripts(uploaded.key, areas, system, label, (), index, uploaded.gdf)
             return [Prerendered(script), scale.canvas_group(frame, "upload", name="upload", system=system,
                                                             cache_key=(uploaded.key, ids))]
@@ -130,11 +131,10 @@ def _upload_groups(view, system: str, lang: str, index: int) -> list:
     return [Prerendered(areas_script), Prerendered(points_script)]
 
 
-def _selection(atlas: Atlas, directory: str, view, system: str):
+def _selection(atlas: Atlas, directory: str, view, system: str, uploaded=None):
     """The selected feature and its uncertainty; fitted once per selection made outside the map."""
     fit = bool(view.sel) and st.session_state.get(session.PAN) == view.sel
     if upload.is_upload_id(view.sel):
-        uploaded = upload.current()
         gdf = uploaded.gdf[uploaded.gdf["upload_id"] == view.sel] if uploaded is not None else None
         if gdf is None or gdf.empty:
             return highlight_group(None)
