@@ -43,6 +43,7 @@ from geo.errors import (
 from geo.errors import (
     upload_error as fail,
 )
+from geo.geometry import families as geometry_families
 from geo.io import _PYOGRIO_ERRORS
 from geo.schema import HANGZHOU_BBOX
 from geo.upload_table import ENCODINGS, check_coordinates, decode_text, read_csv, read_xlsx, table_points
@@ -289,8 +290,7 @@ def _check_geometries(name: str, gdf: gpd.GeoDataFrame) -> None:
     if missing.size:
         raise fail(UploadGeometryError, "missing_geometry", name, where=f"feature {missing[0] + 1}",
                    feature=int(missing[0]) + 1, count=int(missing.size))
-    families = pd.Series(shapely.get_type_id(geoms)).map(
-        {0: "point", 4: "point", 1: "line", 2: "line", 5: "line", 3: "polygon", 6: "polygon"}).fillna("collection")
+    families = geometry_families(geoms)
     kinds = list(dict.fromkeys(families))
     if len(kinds) > 1:
         first = int(np.flatnonzero(families.to_numpy() == kinds[1])[0])

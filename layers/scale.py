@@ -32,12 +32,13 @@ from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from geo.crs import get_transform
+from geo.geometry import DECIMALS, type_names
 from geo.precision import approximate_mask
 from layers.styles import colour
 
 # Point layers with more features than this are drawn on a canvas (see the module docstring and README).
 CANVAS_THRESHOLD = 500
-_SCALE = 1_000_000  # 6 decimals
+_SCALE = 10**DECIMALS
 _CACHE_SIZE = 16
 _cache: OrderedDict[Hashable, str] = OrderedDict()
 
@@ -59,10 +60,7 @@ def layer_rendering(gdf: gpd.GeoDataFrame, threshold: int = CANVAS_THRESHOLD) ->
     """:func:`rendering_for` of a GeoDataFrame (its size and geometry types)."""
     if len(gdf) <= threshold:
         return "markers"
-    type_ids = np.unique(shapely.get_type_id(gdf.geometry.values))
-    names = {0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint", 5: "MultiLineString",
-             6: "MultiPolygon", 7: "GeometryCollection"}
-    return rendering_for(len(gdf), {names.get(int(t), "missing") for t in type_ids}, threshold)
+    return rendering_for(len(gdf), type_names(gdf.geometry.values), threshold)
 
 
 def subset(gdf: gpd.GeoDataFrame, ids) -> gpd.GeoDataFrame:

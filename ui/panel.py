@@ -7,19 +7,17 @@ Text from the data goes through ui.text.md (markdown-escaped) or into st.datafra
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import streamlit as st
 
 from geo.io import Atlas
+from geo.precision import precision_known
 from geo.schema import LAYERS
 from geo.spatial import inside, nearby, related
 from geo.timeline import facts_in_period
 from ui import charts, session, timeline
 from ui.data import data_dir
 from ui.facts import article_labels, note, outlet_text, value_text
-from ui.i18n import basis_label, kind_label, layer_label, name, t, tag_label
+from ui.i18n import basis_label, distance, kind_label, layer_label, name, t, tag_label
 from ui.text import md
 
 POLYGONS = ("Polygon", "MultiPolygon")
@@ -97,7 +95,7 @@ def _feature(atlas: Atlas, feature_id: str, lang: str, span=None) -> None:
     _facts(atlas, row, lang, key="facts", span=span)
     if layer != "events":
         timeline.render(atlas, feature_id, lang, span)
-    _location(atlas, layer, row, lang)
+    location(atlas, row, lang)
     groups = related(atlas, feature_id)
     place = row.get("place")  # events: where, and who took part
     groups["place"] = [place] if isinstance(place, str) and place in atlas else []
@@ -110,12 +108,17 @@ def _feature(atlas: Atlas, feature_id: str, lang: str, span=None) -> None:
         charts.district_comparison(atlas, lang, selected=feature_id)
 
 
-def _location(atlas: Atlas, layer: str, row, lang: str) -> None:
+def location(atlas: Atlas, row, lang: str) -> None:
     """How precise the position is, in words (naming the parent or district it stands for), then the figures
-    and the note in the interface language."""
+    and the note in the interface language; for any layer in the display schema (the upload's too: "precision
+    unknown" when its file gives none)."""
     st.markdown(f"**{t('location', lang)}**")
     d = _distance(row.get("location_precision_m"), lang)
     basis = row.get("location_basis") or ""
+    if not precision_known(row.get("location_precision_m")):  # an upload whose file gives no precision
+        st.markdown("  \n".join([md(t("loc_unknown", lang)), f"{md(t('precision', lang))}: {md(t('pt_unknown', lang))}",
+                                 f"{md(t('basis', lang))}: {md(basis_label(basis, lang))}"]))
+        return
     if basis == "parent_location":
         parent = next((p for p in (row.get("parent"), row.get("place")) if isinstance(p, str) and p in atlas), "")
         sentence = t("loc_parent", lang, parent=name(atlas.feature(parent)[1], lang), d=d) if parent \
@@ -142,11 +145,8 @@ def _district_name(atlas: Atlas, row, lang: str) -> str:
 
 
 def _distance(metres, lang: str) -> str:
-    """"250 米" / "2 公里": numbers from a GeoDataFrame arrive as numpy scalars (numbers.Real)."""
-    if isinstance(metres, bool) or not isinstance(metres, numbers.Real) or math.isnan(metres):
-        return "?"
-    metres = float(metres)
-    return f"{metres / 1000:.3g} {t('km', lang)}" if metres >= 1000 else f"{metres:g} {t('meters', lang)}"
+    """"250 米" / "2 公里" (ui.i18n.distance), "?" for what is not a distance."""
+    return distance(metres, lang) or "?"
 
 
 def _facts(atlas: Atlas, row, lang: str, key: str, first: int | None = None, span=None) -> None:
