@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -83,8 +84,8 @@ class Visit:
     error: str = ""
 
 
-async def http_get(host: str, port: int, path: str, timeout_s: float) -> tuple[int, dict[str, str], int]:
-    """A plain HTTP/1.1 GET: (status, headers, body bytes)."""
+async def http_get(host: str, port: int, path: str, timeout_s: float) -> tuple[int, dict[str, list[str]], int]:
+    """A plain HTTP/1.1 GET: (status, headers: every value of each (lower-case) name, bytes received)."""
     reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout_s)
     try:
         writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
@@ -95,18 +96,33 @@ async def http_get(host: str, port: int, path: str, timeout_s: float) -> tuple[i
     head, _, body = raw.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split()[1])
-    headers: dict[str, str] = {}
+    headers: dict[str, list[str]] = {}
     for line in lines[1:]:
         name, _, value = line.partition(":")
-        headers.setdefault(name.strip().lower(), value.strip())
+        headers.setdefault(name.strip().lower(), []).append(value.strip())
     return status, headers, len(raw)
 
 
-class Visitor:
-    """One browser tab's worth of protocol: the page, the websocket, a first run, then one filter change."""
+def cookie_header(set_cookies: list[str]) -> str:
+    """The Cookie header a browser sends back for these Set-Cookie values: every cookie's name=value (the last
+    value of a name wins), so the balancer's sticky cookie is kept whatever else the page sets."""
+    jar: dict[str, str] = {}
+    for value in set_cookies:
+        pair = value.split(";", 1)[0].strip()
+        name, eq, val = pair.partition("=")
+        if eq and name.strip():
+            jar[name.strip()] = val.strip()
+    return "; ".join(f"{name}={val}" for name, val in jar.items())
 
-    def __init__(self, host: str, port: int, index: int):
+
+class Visitor:
+    """One browser tab's worth of protocol: the page, the websocket, a first run, then one interaction: a filter
+    change (``interaction="district"``, the atlas) or a plain rerun with the same widget states (``"rerun"``,
+    what a widget change costs on the bare page, which has no widget)."""
+
+    def __init__(self, host: str, port: int, index: int, interaction: str = "district"):
         self.host, self.port, self.index = host, port, index
+        self.interaction = interaction
         self.visit = Visit()
         self.ws = None
         self.widget_id: str | None = None
@@ -124,7 +140,7 @@ class Visitor:
             self.visit.bytes += size
             if status != 200:
                 raise RuntimeError(f"GET / answered {status}")
-            cookie = headers.get("set-cookie", "").split(";", 1)[0]
+            cookie = cookie_header(headers.get("set-cookie", []))
             self.ws = await connect(
                 f"ws://{self.host}:{self.port}/_stcore/stream", subprotocols=["streamlit"],
                 additional_headers={"Cookie": cookie} if cookie else None, compression=None, proxy=None,
@@ -141,6 +157,11 @@ class Visitor:
             return
         t0 = time.perf_counter()
         try:
+            if self.interaction == "rerun":
+                await self._run(self._rerun(plain=True), INTERACTION_TIMEOUT_S)
+                self.visit.interaction_ok = True
+                self.visit.interaction_s = time.perf_counter() - t0
+                return
             if not (self.widget_id and self.options):
                 raise RuntimeError("the first page had no district filter")
             option = self.options[self.index % len(self.options)]
@@ -159,7 +180,7 @@ class Visitor:
             except (TimeoutError, OSError):
                 pass
 
-    def _rerun(self, district: str | None = None) -> bytes:
+    def _rerun(self, district: str | None = None, plain: bool = False) -> bytes:
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
         msg = BackMsg()
@@ -171,6 +192,7 @@ class Visitor:
             widget = state.widget_states.widgets.add()
             widget.id = self.widget_id
             widget.string_array_value.data.append(district)
+        if district is not None or plain:
             state.cached_message_hashes.extend(self.cached)
         return msg.SerializeToString()
 
@@ -298,8 +320,9 @@ def pct(values: list[float], q: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
 
 
-async def level(host: str, port: int, n: int, pids: list[int], log) -> dict:
-    visitors = [Visitor(host, port, i) for i in range(n)]
+async def level(host: str, port: int, n: int, pids: list[int], log, interaction: str = "district",
+                label: str = "") -> dict:
+    visitors = [Visitor(host, port, i, interaction) for i in range(n)]
     cpu0, rss0 = cpu_seconds(pids), rss_mb(pids)
     t0 = time.perf_counter()
     await asyncio.gather(*(v.open() for v in visitors))
@@ -327,7 +350,7 @@ async def level(host: str, port: int, n: int, pids: list[int], log) -> dict:
         "rss_per_50_mb": (rss_open - rss0) / n * 50, "rss_left_after_close_mb": rss_closed - rss0,
         "errors": sorted({v.error for v in visits if v.error})[:5],
     }
-    log(f"  N={n:3d}: served {row['served_pct']:5.1f}%  first p50 {_f(row['first_p50_s'])} p95 "
+    log(f"  {label:5s} N={n:3d}: served {row['served_pct']:5.1f}%  first p50 {_f(row['first_p50_s'])} p95 "
         f"{_f(row['first_p95_s'])}  interaction p50 {_f(row['interaction_p50_s'])} p95 "
         f"{_f(row['interaction_p95_s'])}  {row['kb_per_session']:.0f} KB  CPU {row['cpu_first_s']:.3f}+"
         f"{row['cpu_interaction_s']:.3f} s  RSS {rss0:.0f}->{rss_open:.0f}->{rss_closed:.0f} MB"
@@ -349,8 +372,28 @@ def machine() -> dict:
             "load_avg_at_start": os.getloadavg()[0], "python": platform.python_version()}
 
 
+def bare_server(tmp: Path, settings: dict[str, str]):
+    """bench/bare_app.py (one st_folium map, one marker: Streamlit's and streamlit-folium's floor) on one process
+    with the same settings, next to a link to ./static as the atlas has."""
+    from bench.browser_bench import bare_script
+    from serve.launcher import AppServer
+
+    return AppServer(None, tmp / "bare.log", settings=settings, script=bare_script(tmp / "bare"))
+
+
+def ratios(atlas: dict, bare: dict) -> dict:
+    """The atlas's figures as multiples of the bare page's at the same level of the same run."""
+    out = {}
+    for key in ("first_p50_s", "first_p95_s", "interaction_p95_s", "cpu_first_s", "cpu_interaction_s"):
+        a, b = atlas.get(key), bare.get(key)
+        out[key] = round(a / b, 2) if a is not None and b else None
+    return out
+
+
 def run(levels: tuple[int, ...], replicas: int, data_dir: Path, browser_pages: int, settings: dict[str, str],
-        script: str = "streamlit_app.py", log=print) -> dict:
+        script: str = "streamlit_app.py", log=print, bare: bool = True, churn: int = 0) -> dict:
+    """Each level on the atlas and, in the same run, on the bare page (alternating which goes first), then
+    ``churn`` sessions opened and closed in batches of CHURN_BATCH on the atlas (RSS after each batch)."""
     from serve.balancer import Cluster
     from serve.launcher import AppServer
 
@@ -360,20 +403,30 @@ def run(levels: tuple[int, ...], replicas: int, data_dir: Path, browser_pages: i
         target = Cluster(replicas, data_dir, tmp, settings=settings, script=script)
     else:
         target = AppServer(data_dir, tmp / "app.log", settings=settings, script=script)
+    floor = bare_server(tmp, settings) if bare else contextlib.nullcontext()
     probe = BrowserProbe() if browser_pages else None
-    result = {"machine": machine(), "replicas": replicas, "settings": settings, "script": script, "levels": []}
+    result = {"machine": machine(), "replicas": replicas, "settings": settings, "script": script,
+              "data": str(data_dir), "levels": [], "bare": [], "ratios": []}
     try:
-        with target:
+        with target, floor:
             port = target.port
             pids = target.pids() if replicas else [target.pid]
             log(f"load: {'balancer with ' + str(replicas) + ' replicas' if replicas else 'one process'} on "
-                f"127.0.0.1:{port}, pids {pids}, data {data_dir}")
+                f"127.0.0.1:{port}, pids {pids}, data {data_dir}"
+                + (f"; bare page on 127.0.0.1:{floor.port}, pid {floor.pid}" if bare else ""))
             warm = asyncio.run(level("127.0.0.1", port, max(replicas, 1), pids, lambda *_: None))
             if warm["served_pct"] < 100:
                 raise RuntimeError(f"warm-up visit failed: {warm['errors']}")
-            for n in levels:
+            if bare:
+                asyncio.run(level("127.0.0.1", floor.port, 1, [floor.pid], lambda *_: None, "rerun"))
+            for i, n in enumerate(levels):
                 fut = probe.check(f"http://127.0.0.1:{port}/?basemap=none", browser_pages) if probe else None
-                row = asyncio.run(level("127.0.0.1", port, n, pids, log))
+                bare_row = None
+                if bare and i % 2:  # alternate which page goes first
+                    bare_row = asyncio.run(level("127.0.0.1", floor.port, n, [floor.pid], log, "rerun", "bare"))
+                row = asyncio.run(level("127.0.0.1", port, n, pids, log, "district", "atlas"))
+                if bare and not i % 2:
+                    bare_row = asyncio.run(level("127.0.0.1", floor.port, n, [floor.pid], log, "rerun", "bare"))
                 if fut is not None:
                     pages = probe.result(fut, BROWSER_TIMEOUT_S * (browser_pages + 1))
                     row["browser_pages"] = pages
@@ -382,22 +435,68 @@ def run(levels: tuple[int, ...], replicas: int, data_dir: Path, browser_pages: i
                         "(" + ", ".join(f"{p.get('s', 0):.1f} s" for p in pages) + ")"
                         + "".join(f"\n           {p['error']}" for p in pages if p.get("error")))
                 result["levels"].append(row)
+                if bare_row is not None:
+                    result["bare"].append(bare_row)
+                    r = {"n": n, **ratios(row, bare_row)}
+                    result["ratios"].append(r)
+                    log(f"        ratios to bare: first p95 {_x(r['first_p95_s'])}  CPU/first page "
+                        f"{_x(r['cpu_first_s'])}  CPU/interaction {_x(r['cpu_interaction_s'])}")
+            if churn:
+                result["churn"] = asyncio.run(churn_sessions("127.0.0.1", port, churn, pids, log))
     finally:
         if probe is not None:
             probe.close()
     return result
 
 
+CHURN_BATCH = 50
+
+
+async def churn_sessions(host: str, port: int, total: int, pids: list[int], log) -> dict:
+    """``total`` sessions opened (first page) and closed, CHURN_BATCH at a time (a bounded loop); RSS once
+    Streamlit has dropped each batch's sessions. Memory is bounded if it levels off instead of growing with
+    the sessions served."""
+    rss = [rss_mb(pids)]
+    served = 0
+    for _ in range(-(-total // CHURN_BATCH)):
+        visitors = [Visitor(host, port, i, "rerun") for i in range(min(CHURN_BATCH, total - served))]
+        await asyncio.gather(*(v.open() for v in visitors))
+        await asyncio.gather(*(v.close() for v in visitors))
+        served += sum(v.visit.first_ok for v in visitors)
+        await asyncio.sleep(LOAD_SESSION_TTL_S + 6)
+        rss.append(rss_mb(pids))
+        log(f"  churn: {served:4d} sessions opened and closed, RSS {rss[-1]:.0f} MB")
+    return {"sessions": total, "served": served, "rss_mb": rss, "growth_mb": rss[-1] - rss[0],
+            "growth_last_half_mb": rss[-1] - rss[len(rss) // 2]}
+
+
+def _x(v: float | None) -> str:
+    return "  -  " if v is None else f"{v:.2f}x"
+
+
 def markdown(result: dict) -> str:
-    lines = ["| N | served | first page p50 / p95 (s) | interaction p50 / p95 (s) | KB / session | "
+    lines = ["| page | N | served | first page p50 / p95 (s) | interaction p50 / p95 (s) | KB / session | "
              "CPU s / first page | CPU s / interaction | RSS growth / 50 sessions (MB) | RSS left after close (MB) | "
-             "Chromium map drawn |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|"]
-    for r in result["levels"]:
+             "Chromium map drawn |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|"]
+    rows = [("atlas", r) for r in result["levels"]] + [("bare", r) for r in result.get("bare", [])]
+    for page, r in sorted(rows, key=lambda pr: (pr[1]["n"], pr[0])):
         lines.append(
-            f"| {r['n']} | {r['served_pct']:.0f}% | {_f(r['first_p50_s']).strip()} / {_f(r['first_p95_s']).strip()} | "
-            f"{_f(r['interaction_p50_s']).strip()} / {_f(r['interaction_p95_s']).strip()} | "
-            f"{r['kb_per_session']:.0f} | {r['cpu_first_s']:.3f} | {r['cpu_interaction_s']:.3f} | "
-            f"{r['rss_per_50_mb']:.0f} | {r['rss_left_after_close_mb']:.0f} | {r.get('browser_drawn', '–')} |")
+            f"| {page} | {r['n']} | {r['served_pct']:.0f}% | {_f(r['first_p50_s']).strip()} / "
+            f"{_f(r['first_p95_s']).strip()} | {_f(r['interaction_p50_s']).strip()} / "
+            f"{_f(r['interaction_p95_s']).strip()} | {r['kb_per_session']:.0f} | {r['cpu_first_s']:.3f} | "
+            f"{r['cpu_interaction_s']:.3f} | {r['rss_per_50_mb']:.0f} | {r['rss_left_after_close_mb']:.0f} | "
+            f"{r.get('browser_drawn', '–')} |")
+    if result.get("ratios"):
+        lines += ["", "| N | atlas / bare: first page p50 | p95 | CPU / first page | CPU / interaction |",
+                  "|---:|---:|---:|---:|---:|"]
+        for r in result["ratios"]:
+            lines.append(f"| {r['n']} | {_x(r['first_p50_s'])} | {_x(r['first_p95_s'])} | {_x(r['cpu_first_s'])} | "
+                         f"{_x(r['cpu_interaction_s'])} |")
+    if result.get("churn"):
+        c = result["churn"]
+        lines += ["", f"{c['served']}/{c['sessions']} sessions opened and closed, {CHURN_BATCH} at a time: RSS "
+                  + " → ".join(f"{x:.0f}" for x in c["rss_mb"]) + f" MB (growth {c['growth_mb']:.0f} MB, "
+                  f"{c['growth_last_half_mb']:.0f} MB over the second half)"]
     return "\n".join(lines)
 
 
@@ -414,6 +513,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--file-watcher", default="none", help="server.fileWatcherType (auto: development)")
     parser.add_argument("--script", default="streamlit_app.py",
                         help="the app to serve (another checkout's streamlit_app.py, to compare versions)")
+    parser.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
+                        help="a Streamlit option for both servers, e.g. runner.postScriptGC=true (the old default)")
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare page (bench/bare_app.py)")
+    parser.add_argument("--synthetic", type=int, default=0, metavar="N",
+                        help="serve an atlas with N synthetic companies (bench/synthetic.py) instead of --data")
+    parser.add_argument("--churn", type=int, default=0, metavar="N",
+                        help="then open and close N sessions, 50 at a time, and report RSS after each batch")
     parser.add_argument("--tag", default="", help="name of the results file: bench/out/load-<tag>.json")
     parser.add_argument("--probe", nargs=2, metavar=("URL", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -424,8 +530,22 @@ def main(argv: list[str] | None = None) -> int:
     levels = tuple(int(x) for x in args.levels.split(",") if x.strip())
     if any(n < 1 or n > 200 for n in levels):
         parser.error("levels must be between 1 and 200 visitors")
-    result = run(levels, args.replicas, args.data.resolve(), args.browser_pages,
-                 {"server.fileWatcherType": args.file_watcher}, script=args.script)
+    if not 0 <= args.churn <= 2000:
+        parser.error("--churn must be between 0 and 2000 sessions")
+    settings = {"server.fileWatcherType": args.file_watcher}
+    for item in args.set:
+        option, eq, value = item.partition("=")
+        if not eq:
+            parser.error(f"--set {item}: expected OPTION=VALUE")
+        settings[option] = value
+    data_dir = args.data.resolve()
+    if args.synthetic:
+        from bench.synthetic import write_atlas
+
+        data_dir = Path(tempfile.mkdtemp(prefix="atlas-load-data-")) / f"synthetic_{args.synthetic}"
+        write_atlas(data_dir, args.synthetic)
+    result = run(levels, args.replicas, data_dir, args.browser_pages, settings, script=args.script,
+                 bare=not args.no_bare, churn=args.churn)
     OUT.mkdir(parents=True, exist_ok=True)
     tag = args.tag or (f"{args.replicas}replicas" if args.replicas else "1process")
     (OUT / f"load-{tag}.json").write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
