@@ -22,8 +22,9 @@ def test_every_set_cookie_is_sent_back(set_cookies, expected):
 
 def test_ratios_to_the_bare_page():
     atlas = {"first_p50_s": 2.0, "first_p95_s": 3.0, "interaction_p95_s": None, "cpu_first_s": 0.1,
-             "cpu_interaction_s": 0.06}
+             "cpu_interaction_s": 0.06, "cpu_select_s": 0.03}
     bare = {"first_p50_s": 1.0, "first_p95_s": 2.0, "interaction_p95_s": 1.0, "cpu_first_s": 0.05,
-            "cpu_interaction_s": 0.0}
+            "cpu_interaction_s": 0.02}
     assert ratios(atlas, bare) == {"first_p50_s": 2.0, "first_p95_s": 1.5, "interaction_p95_s": None,
-                                   "cpu_first_s": 2.0, "cpu_interaction_s": None}
+                                   "cpu_first_s": 2.0, "cpu_interaction_s": 3.0, "cpu_select_s": 1.5}
+    assert ratios(atlas, {**bare, "cpu_interaction_s": 0.0})["cpu_select_s"] is None  # no division by zero
