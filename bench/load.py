@@ -31,6 +31,7 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
 import signal
 import statistics
 import tempfile
@@ -527,8 +528,12 @@ def main(argv: list[str] | None = None) -> int:
 
         data_dir = Path(tempfile.mkdtemp(prefix="atlas-load-data-")) / f"synthetic_{args.synthetic}"
         write_atlas(data_dir, args.synthetic)
-    result = run(levels, args.replicas, data_dir, args.browser_pages, settings, script=args.script,
-                 bare=not args.no_bare, churn=args.churn)
+    try:
+        result = run(levels, args.replicas, data_dir, args.browser_pages, settings, script=args.script,
+                     bare=not args.no_bare, churn=args.churn)
+    finally:
+        if args.synthetic:
+            shutil.rmtree(data_dir.parent, ignore_errors=True)
     OUT.mkdir(parents=True, exist_ok=True)
     tag = args.tag or (f"{args.replicas}replicas" if args.replicas else "1process")
     (OUT / f"load-{tag}.json").write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")
