@@ -144,6 +144,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "results_count": ("搜索结果（{n}）", "Search results ({n})"),
     "results_filtered": ("只列出当前筛选下地图上显示的要素。",
                          "Only features shown on the map under the current filters."),
+    "results_cut": ("只列出最相关的 {n} 个；请输入更完整的名称。",
+                    "Only the {n} best matches are listed; type more of the name."),
     "results_no_layer": ("没有打开任何图层。", "No layer is switched on."),
     "article": ("文", "A"),
     "articles_cited": ("出处文章（点击查看）", "Articles cited (open for details)"),

@@ -11,7 +11,8 @@ from collections import Counter
 
 import pytest
 
-from geo.filters import Filters, apply_filters, normalize_text
+from geo.filters import Filters, apply_filters
+from geo.search import ranked
 from geo.spatial import inside, related
 from layers.definitions import DEFAULT_LAYERS
 from tests.common import MINI_DIR, block, edit_feature, nodes, panel_text, plain, read_json, write_json
@@ -155,15 +156,9 @@ def test_the_panel_has_no_fixed_height_scroll_box_inside(app, feature_id):
 
 
 def _expected_results(atlas, text: str, layers, **filters) -> set[str]:
-    needle = normalize_text(text)
+    """What geo.search finds among the features that pass the filters on the shown layers."""
     passed = apply_filters(atlas, Filters(layers=tuple(layers), **filters))
-    out = set()
-    for _lid, gdf in passed.items():
-        for _, row in gdf.iterrows():
-            names = [row["name_zh"], row["name_en"], *row["aliases"]]
-            if any(needle in normalize_text(n) for n in names):
-                out.add(row["id"])
-    return out
+    return set(ranked(atlas, text, ids={fid for gdf in passed.values() for fid in gdf["id"]})["id"])
 
 
 @pytest.mark.parametrize(("text", "filters"), [
