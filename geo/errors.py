@@ -113,7 +113,23 @@ ERROR_TEXT: dict[str, str] = {
     "zip_incomplete_shp": "the Shapefile in the zip lacks {missing}",
     "xml_entity": "the KML declares a DOCTYPE or entity, which is refused (nothing was read)",
     "corrupt": "cannot read it as {driver}: {detail}",
-    "bad_json": "invalid or truncated JSON at line {line}, column {column}: {detail}",
+    "unreadable": "the file could not be read (an unexpected problem, reported to the operator); check that it "
+                  "opens in the program that made it and export it again",
+    "bad_json": "the JSON is broken at line {lineno}, column {column}; fix it there or export the file again",
+    "cut_off": "the file is cut off at line {lineno} (an interrupted download or copy?); upload the whole file",
+    "bad_xml": "the XML is broken at line {lineno}, column {column}; fix it there or export the file again",
+    "not_kml": "this is not KML but {found}; save the map itself as KML (in Google Earth: Save Place As… .kml)",
+    "not_geojson": "this JSON is not GeoJSON (it is {found}); export GeoJSON, or save the table as CSV with "
+                   "longitude/latitude columns",
+    "wrong_content": "the file is really {found}, not {driver}; give it the right extension",
+    "old_excel": "old Excel (.xls) files are not read; save it as .xlsx (Excel: Save As, Excel Workbook)",
+    "not_xlsx": "not a readable .xlsx workbook (damaged, or password-protected); save it again as .xlsx",
+    "unknown_sheet": "no sheet {sheet} (sheets: {sheets})",
+    "bad_table": "the table's rows are broken at line {lineno} (a stray quote or separator?)",
+    "bad_wkt": "the geometry in column {column} is not WKT or GeoJSON: {value} ({count} like this)",
+    "unsupported_geometry": "geometry of type {kind} cannot be converted ({count} features like this)",
+    "no_geometry": "none of its {count} features has a geometry (a table? upload CSV/XLSX with coordinate columns)",
+    "no_rows": "the table has a header but no data rows",
     "encoding": "not valid {encoding} text; choose another encoding",
     "no_coordinate_columns": "no longitude/latitude columns found among: {columns}; choose them",
     "unknown_column": "no column {column} (columns: {columns})",
@@ -124,6 +140,10 @@ ERROR_TEXT: dict[str, str] = {
     "mixed_geometry": "mixed geometry kinds ({kinds}), the first {kind} here: upload one kind per file",
     "outside_hangzhou": "{count} of {total} features lie outside Hangzhou",
     "extra_layers": "only the first layer was read; also in the file: {layers}",
+    "heights_dropped": "heights (third coordinate) were dropped; the map is 2D",
+    "system_detected": "coordinates read as {label}, as {source} says; choose another system if that is wrong",
+    "system_disagrees": "you chose {chosen_label} but {source} says {label}; check the coordinate system",
+    "sheet_chosen": "read sheet {sheet} (sheets: {sheets}); choose another sheet if needed",
 }
 
 
