@@ -208,7 +208,8 @@ def _read_table(name: str, data: bytes, driver: str, options: UploadOptions, lim
     if frame.empty:
         raise fail(UploadReadError, "no_rows", name)
     geoms, lon, lat = table_points(name, frame, rows, options.lon, options.lat)
-    gdf = gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4326")
+    kept = frame.drop(columns=lon) if lat is None else frame  # a WKT/GeoJSON column is the geometry itself
+    gdf = gpd.GeoDataFrame(kept, geometry=geoms, crs="EPSG:4326")
     hints = (" ".join(c for c in (lon, lat) if c), sheet, Path(name).stem)
     up = _finish(name, gdf, driver, options, encoding, notes, hints=hints, checked=lat is not None)
     return replace(up, columns=tuple(map(str, frame.columns)), lon=lon, lat=lat, sheet=sheet, sheets=sheets)
@@ -304,8 +305,10 @@ def _finish(name: str, gdf: gpd.GeoDataFrame, driver: str, options: UploadOption
         xy, index = shapely.get_coordinates(geoms, return_index=True)
         check_coordinates(name, xy[:, 0], xy[:, 1], index + 1, "feature", "longitude", "latitude")
     props = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).reset_index(drop=True)
-    props = props.rename(columns={c: f"{c} (original)" for c in props.columns if c in ("upload_id", "geometry")})
     ids = [f"up_{i}" for i in range(1, len(gdf) + 1)]
+    if "upload_id" in props.columns and props["upload_id"].astype(str).tolist() == ids:
+        props = props.drop(columns="upload_id")  # the atlas's own export of this upload: the same ids again
+    props = props.rename(columns={c: f"{c} (original)" for c in props.columns if c in ("upload_id", "geometry")})
     names = _names(props, ids)
     props = props.drop(columns=[c for c in props.columns if c == "name"])
     out = gpd.GeoDataFrame({"upload_id": ids, "name": names, **{str(c): props[c].to_numpy() for c in props.columns}},

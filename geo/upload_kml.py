@@ -102,9 +102,24 @@ def read_kml(data: bytes, max_features: int) -> tuple[gpd.GeoDataFrame, list[str
     if not frames:
         return gpd.GeoDataFrame(geometry=[], crs="EPSG:4326"), layers
     gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
-    if b"<folder" not in data.lower():
+    if len(layers) == 1:  # one folder (or none): nothing to tell features apart by
         gdf = gdf.drop(columns="folder")
+    if "Name" in gdf.columns and "name" not in gdf.columns:
+        gdf = gdf.rename(columns={"Name": "name"})  # the placemark's <name>
+    elif "Name" in gdf.columns and gdf["Name"].astype(str).equals(gdf["name"].astype(str)):
+        gdf = gdf.drop(columns="Name")
+    if "id" in gdf.columns and _generated_ids(gdf["id"]):
+        gdf = gdf.drop(columns="id")
     return _drop_unused(gdf), layers
+
+
+def _generated_ids(ids: pd.Series) -> bool:
+    """Placemark ids GDAL wrote itself (``<layer>.1``, ``<layer>.2``…), which say nothing about the feature."""
+    text = ids.astype(str).str.rsplit(".", n=1, expand=True)
+    if text.shape[1] != 2:
+        return False
+    return text[1].tolist() == [str(i) for i in range(1, len(ids) + 1)] and text[0].nunique() <= len(set(ids)) \
+        and text[0].nunique() < 20
 
 
 def _drop_unused(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
