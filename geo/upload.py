@@ -48,7 +48,7 @@ from geo.errors import upload_error as fail
 from geo.schema import HANGZHOU_BBOX
 from geo.upload_geometry import plain
 from geo.upload_kml import kml_text, read_kml
-from geo.upload_sheet import read_workbook
+from geo.upload_sheet import OLE2, read_workbook
 from geo.upload_system import LABELS, named_system
 from geo.upload_table import ENCODINGS, check_coordinates, read_csv, table_points
 from geo.upload_vector import check_content, check_geojson, raw_frame
@@ -188,7 +188,7 @@ def _read(name: str, data: bytes, options: UploadOptions, limits: Limits) -> Upl
         gdf, layers = raw_frame(name, data, driver, encoding=encoding if driver == "ESRI Shapefile" else None,
                                 max_features=limits.max_features + 1)
         if len(layers) > 1:
-            notes.append(UploadWarning("extra_layers", {"layers": ", ".join(layers[1:6])}))
+            notes.append(UploadWarning("extra_layers", {"layer": layers[0], "layers": ", ".join(layers[1:6])}))
     if len(gdf) > limits.max_features:
         raise fail(UploadLimitError, "too_many_features", name, limit=limits.max_features)
     gdf = gdf.rename(columns={k: v for k, v in fields.items() if v not in gdf.columns})
@@ -200,6 +200,8 @@ def _read_table(name: str, data: bytes, driver: str, options: UploadOptions, lim
     if driver == "CSV":
         frame, rows, encoding = read_csv(name, data, options.encoding, limits.max_features)
     else:
+        if data.startswith(OLE2):
+            raise fail(UploadReadError, "old_excel", name)
         safe_zip(name, data, limits, driver="XLSX")
         book = read_workbook(name, data, limits.max_features, options.sheet)
         frame, rows, encoding, sheet, sheets = book.frame, book.rows, None, book.sheet, book.sheets

@@ -186,11 +186,36 @@ def geometry_column(columns, sample_rows: list[list] | None = None, frame: pd.Da
     return None
 
 
+_PAIR = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,，;；\s]\s*(-?\d+(?:\.\d+)?)\s*$")
+_LAT_FIRST = re.compile(r"lat.?l(?:o)?ng|纬度.?经度|纬经", re.IGNORECASE)
+
+
+def pair_column(columns, frame: pd.DataFrame) -> str | None:
+    """A column whose cells are "lon,lat" pairs (Amap's ``location``, a ``经纬度`` column), by its cells."""
+    for column in columns:
+        cells = [str(v) for v in frame[column].iloc[:50] if _text(v)]
+        if cells and sum(bool(_PAIR.match(c)) for c in cells) >= max(1, len(cells) * 0.8):
+            return column
+    return None
+
+
+def _split_pairs(name: str, cells: pd.Series, rows: np.ndarray, column: str) -> tuple[np.ndarray, np.ndarray]:
+    parts = cells.map(lambda v: _PAIR.match(str(v)) if _text(v) else None)
+    bad = np.flatnonzero(parts.isna().to_numpy())
+    if bad.size:
+        shown = "(empty)" if not _text(cells.iloc[bad[0]]) else repr(str(cells.iloc[bad[0]])[:40])
+        raise fail(CoordinateError, "not_a_number", name, where=f"row {rows[bad[0]]}", row=int(rows[bad[0]]),
+                   axis="longitude", column=column, value=shown, count=int(bad.size))
+    first = parts.map(lambda m: float(m.group(1))).to_numpy(dtype=float)
+    second = parts.map(lambda m: float(m.group(2))).to_numpy(dtype=float)
+    return (second, first) if _LAT_FIRST.search(str(column)) else (first, second)
+
+
 def table_points(name: str, frame: pd.DataFrame, rows: np.ndarray, lon: str | None,
                  lat: str | None) -> tuple[np.ndarray, str | None, str | None]:
     """Geometries of the rows: points from the coordinate columns (chosen, else found by name), else a WKT/GeoJSON
-    column; CoordinateError naming the row. Returns (geometries, lon column, lat column) or (…, geometry column,
-    None) for a geometry column."""
+    column, else a column of "lon,lat" pairs; CoordinateError naming the row. Returns (geometries, lon column, lat
+    column), (…, geometry column, None) for a geometry column, (…, pair column, pair column) for pairs."""
     columns = [str(c) for c in frame.columns]
     listed = ", ".join(columns[:12]) + (" …" if len(columns) > 12 else "")
     for chosen in (lon, lat):
@@ -206,6 +231,11 @@ def table_points(name: str, frame: pd.DataFrame, rows: np.ndarray, lon: str | No
                 raise fail(CoordinateError, "bad_wkt", name, where=f"row {rows[bad[0]]}", row=int(rows[bad[0]]),
                            column=column, value=repr(shown), count=int(bad.size))
             return geoms, column, None
+        pair = pair_column(columns, frame)
+        if pair:
+            x, y = _split_pairs(name, frame[pair], rows, pair)
+            x, y = check_coordinates(name, x, y, rows, "row", pair, pair)
+            return shapely.points(x, y), pair, pair
     lon, lat = lon or found_lon, lat or found_lat
     if not lon or not lat or lon == lat:
         raise fail(CoordinateError, "no_coordinate_columns", name, columns=listed or "(none)")
@@ -246,6 +276,8 @@ def check_coordinates(name: str, x: np.ndarray, y: np.ndarray, labels: np.ndarra
     for bad, axis, values, column in ((bad_x, "longitude", x, lon), (bad_y, "latitude", y, lat)):
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise fail(CoordinateError, "out_of_range", name, where=f"{unit} {labels[i]}", **{unit: int(labels[i])},
+            finite = np.abs(values[bad & np.isfinite(values)])
+            code = "metres_not_degrees" if finite.size and np.median(finite) > 1000 else "out_of_range"
+            raise fail(CoordinateError, code, name, where=f"{unit} {labels[i]}", **{unit: int(labels[i])},
                        axis=axis, column=column, value=f"{values[i]:g}", count=int(bad.sum()))
     return x, y

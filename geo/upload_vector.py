@@ -58,6 +58,10 @@ def check_geojson(name: str, data: bytes, encoding: str) -> tuple[bytes, str]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as err:
+        features = _sequence(text) if err.msg == "Extra data" else None
+        if features is not None:  # GeoJSON Text Sequence / newline-delimited GeoJSON: one feature per line
+            collection = {"type": "FeatureCollection", "features": features}
+            return json.dumps(collection, ensure_ascii=False).encode("utf-8"), used
         if err.pos >= len(text.rstrip()):
             raise fail(UploadReadError, "cut_off", name, lineno=err.lineno) from None
         raise fail(UploadReadError, "bad_json", name, lineno=err.lineno,
@@ -72,16 +76,49 @@ def check_geojson(name: str, data: bytes, encoding: str) -> tuple[bytes, str]:
     return text.encode("utf-8"), used
 
 
-def raw_frame(name: str, data: bytes, driver: str, *, layer=0, encoding: str | None = None,
+def _sequence(text: str) -> list[dict] | None:
+    """The features of a newline-delimited GeoJSON (RFC 8142 record separators allowed), or None."""
+    features = []
+    for line in text.replace("\x1e", "\n").splitlines():
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError:
+            return None
+        if not isinstance(value, dict) or value.get("type") != "Feature":
+            return None
+        features.append(value)
+    return features or None
+
+
+def _first_layer(data: bytes, layers: list[list]) -> int:
+    """The first layer with geometry and features (a GeoPackage may start with an attribute table or an empty
+    layer); 0 when none has both."""
+    for index, (_name, geometry_type) in enumerate(layers[:20]):
+        if geometry_type is None:
+            continue
+        try:
+            if pyogrio.read_info(data, layer=index).get("features", 0) != 0:
+                return index
+        except _PYOGRIO_ERRORS:
+            continue
+    return 0
+
+
+def raw_frame(name: str, data: bytes, driver: str, *, encoding: str | None = None,
               max_features: int | None = None) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """One layer of a GDAL-readable file as a GeoDataFrame (GeoDataFrame of GDAL's WKB, with TIN/MultiPatch made
-    plain), and the names of all layers."""
+    """The first layer with features of a GDAL-readable file as a GeoDataFrame (GDAL's WKB, TIN/MultiPatch made
+    plain), and the names of all layers (the one read first)."""
     try:
         with warnings.catch_warnings():  # GDAL notes the in-memory file's name ("non conformant file extension")
             warnings.simplefilter("ignore", RuntimeWarning)
-            layers = [str(row[0]) for row in pyogrio.list_layers(data)]
-            if not layers:
+            listed = pyogrio.list_layers(data).tolist()
+            if not listed:
                 return gpd.GeoDataFrame(geometry=[]), []
+            layer = _first_layer(data, listed) if len(listed) > 1 else 0
+            layers = [str(row[0]) for row in listed]
+            layers.insert(0, layers.pop(layer))  # the layer read first, then the others
             meta, _fids, wkb, fields = pyogrio.raw.read(data, layer=layer, encoding=encoding,
                                                         max_features=max_features, datetime_as_string=True)
     except _PYOGRIO_ERRORS as err:

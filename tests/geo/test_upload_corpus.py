@@ -74,7 +74,7 @@ CASES: list[tuple[str, dict, Ok | Err]] = [
     # --- GeoJSON / JSON
     ("gen_3d_gcj02.geojson", {"crs": "gcj02"}, Ok(3, FIRST, warns=("heights_dropped",))),
     ("gen_crs84h_bd09.geojson", {"crs": "bd09"}, Ok(3, FIRST, warns=("heights_dropped",))),
-    ("gen_3d_metres_no_crs.geojson", {}, Err("out_of_range", r"longitude .*1\.3\d+e\+07 is out of range")),
+    ("gen_3d_metres_no_crs.geojson", {}, Err("metres_not_degrees", r"longitude .*1\.3\d+e\+07 looks like metres")),
     ("gen_float_noise_180.geojson", {}, Ok(2, (180.0, -16.0), warns=("outside_hangzhou",))),
     ("gen_real_out_of_range.geojson", {}, Err("out_of_range", r"181\.5")),
     ("gen_records_array.json", {}, Err("not_geojson", r"not GeoJSON")),
@@ -92,7 +92,13 @@ CASES: list[tuple[str, dict, Ok | Err]] = [
     ("fiona_trio.geojson", {}, Err("mixed_geometry", r"mixed geometry kinds")),
     ("fiona_example.topojson", {}, Err("unsupported_format", r"\.topojson")),
     ("fiona_test_gpx.gpx", {}, Err("unsupported_format", r"\.gpx")),
+    ("gen_newline_delimited.geojson", {}, Ok(3, FIRST, ("名称",))),
+    ("gen_datav_area.json", {}, Ok(1, (120.08, 30.30), ("adcode", "center", "parent"))),
+    ("gen_esri.json", {}, Ok(3, FIRST, ("名称",))),
+    ("gen_google_earth.kmz", {}, Ok(3, FIRST, ("电话", "邮编"))),
+    ("gen_zipped_geojson.zip", {}, Ok(3, FIRST, ("名称",))),
     # --- Shapefile / GeoPackage
+    ("gen_gpkg_table_first.gpkg", {}, Ok(3, FIRST, ("名称",), ("extra_layers",))),
     ("fiona_test_tin.zip", {}, Ok(1, None, warns=("heights_dropped", "outside_hangzhou"))),
     ("fiona_gre.zip", {}, Ok(1, None, ("name_en",), ("outside_hangzhou",))),
     ("gen_multipatch_shp.zip", {}, Ok(3, FIRST)),
@@ -127,6 +133,11 @@ CASES: list[tuple[str, dict, Ok | Err]] = [
     ("gen_wkt_column.csv", {}, Ok(3, (120.0836, 30.3025), ("名称",))),
     ("gen_geojson_column.csv", {}, Ok(3, (120.0836, 30.3025), ("name",))),
     ("gen_wkt_bad_row.csv", {}, Err("bad_wkt", r"row 3")),
+    ("gen_amap_location_pairs.csv", {}, Ok(3, FIRST, ("address",), ("system_detected",))),  # "amap" in the name
+    ("gen_excel_unicode_text.csv", {}, Ok(3, FIRST, ("名称",))),
+    ("gen_metres_columns.csv", {}, Err("metres_not_degrees", r"row 2: longitude \(X\) 1\.33\d+e\+07 looks like")),
+    ("gen_old_excel.xls", {}, Err("old_excel", r"save it as \.xlsx")),
+    ("gen_xls_renamed.xlsx", {}, Err("old_excel", r"save it as \.xlsx")),
     ("fiona_curves_line.csv", {}, Ok(None, None, ("SHAPE_Length",), ("outside_hangzhou",))),
     ("fiona_test_tin.csv", {}, Ok(3, None, ("id",), ("heights_dropped", "outside_hangzhou"))),
 ]

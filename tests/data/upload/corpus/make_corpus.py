@@ -212,6 +212,50 @@ def vector_files() -> None:
         zipped(Path(tmp), "mp", "gen_multipatch_shp.zip")
 
 
+def more_files() -> None:
+    """Second round: KMZ, newline-delimited GeoJSON, Amap "location" pairs, Excel's Unicode text, metres without a
+    CRS, a zipped GeoJSON, DataV and Esri JSON, a GeoPackage whose first table has no geometry, an old .xls."""
+    doc = kml(marks(data=True))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("doc.kml", doc)
+        archive.writestr("files/icon.png", b"\x89PNG\r\n\x1a\n")
+    write("gen_google_earth.kmz", buffer.getvalue())
+    write("gen_newline_delimited.geojson", "\n".join(json.dumps(feature(n, [x, y]), ensure_ascii=False)
+                                                     for n, x, y in SITES) + "\n")
+    write("gen_amap_location_pairs.csv", "name,location,address\n" + "".join(
+        f'{n},"{gcj(i)[0]},{gcj(i)[1]}",杭州市\n' for i, n in enumerate(NAMES)))
+    write("gen_excel_unicode_text.csv", "名称\t经度\t纬度\n" + "".join(f"{n}\t{x}\t{y}\n" for n, x, y in SITES),
+          "utf-16")
+    xy = shapely.get_coordinates(gpd.GeoSeries(shapely.points(LON, LAT), crs=4326).to_crs(3857).values)
+    write("gen_metres_columns.csv", "名称,X,Y\n" + "".join(f"{n},{x:.2f},{y:.2f}\n" for n, (x, y) in
+                                                           zip(NAMES, xy, strict=True)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("sites.geojson", geojson([feature(n, [x, y]) for n, x, y in SITES]))
+    write("gen_zipped_geojson.zip", buffer.getvalue())
+    datav = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {
+        "adcode": 330106, "name": "西湖区", "center": [120.13, 30.26], "parent": {"adcode": 330100},
+        "acroutes": [100000, 330000, 330100]}, "geometry": {"type": "MultiPolygon", "coordinates": [[[
+            [120.08, 30.30], [120.15, 30.30], [120.15, 30.25], [120.08, 30.30]]]]}}]}
+    write("gen_datav_area.json", json.dumps(datav, ensure_ascii=False))
+    esri = {"geometryType": "esriGeometryPoint", "spatialReference": {"wkid": 4326},
+            "fields": [{"name": "名称", "type": "esriFieldTypeString"}],
+            "features": [{"attributes": {"名称": n}, "geometry": {"x": x, "y": y}} for n, x, y in SITES]}
+    write("gen_esri.json", json.dumps(esri, ensure_ascii=False))
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        path = Path(tmp) / "two.gpkg"
+        import pandas as pd
+
+        pyogrio.write_dataframe(pd.DataFrame({"说明": ["属性表"]}), path, layer="a_notes", driver="GPKG")
+        pyogrio.write_dataframe(gpd.GeoDataFrame({"名称": NAMES}, geometry=shapely.points(LON, LAT), crs=4326),
+                                path, layer="sites", driver="GPKG", append=True)
+        write("gen_gpkg_table_first.gpkg", path.read_bytes())
+    write("gen_old_excel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    write("gen_xls_renamed.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+
+
 def zipped(folder: Path, stem: str, name: str) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -225,3 +269,4 @@ if __name__ == "__main__":
     json_files()
     table_files()
     vector_files()
+    more_files()
