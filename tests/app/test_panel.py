@@ -236,7 +236,8 @@ def contract_dir(tmp_path):
     shutil.copytree(MINI_DIR, data)
     facts = [{"attribute": "planned_area", "label_zh": "规划面积", "label_en": "Planned area", "value": 26,
               "unit": "万方", "unit_en": "10,000 m² (wan fang)", "unit_gloss_zh": "万平方米", "as_of": "2026",
-              "qualifier": "at least", "target": True, "source": "s004"}]
+              "qualifier": "at least", "target": True, "source": "s004",
+              "quote_zh": "目标至少26万方"}]
     edit_feature(data, "parks.geojson", "park_zijingang", facts=facts, location_note=...,
                  location_note_zh="中文位置说明。", location_note_en="English location note.")
     sources = read_json(data / "sources.json")
