@@ -193,6 +193,23 @@ def read_sources(path: str | Path) -> dict[str, dict]:
     return sources
 
 
+def read_articles(sources: dict[str, dict], directory: str | Path) -> tuple[dict[str, str], list[str]]:
+    """The articles' texts (source id -> text) from ``directory``/``seed_file``, and the source ids whose text is
+    not there. Only the validator's optional verbatim quote check and ``geo.evidence`` read them."""
+    texts, missing = {}, []
+    for sid, src in sources.items():
+        name = src.get("seed_file")
+        path = Path(directory) / name if isinstance(name, str) and name else None
+        try:
+            texts[sid] = path.read_text(encoding="utf-8") if path is not None else None
+        except (OSError, UnicodeDecodeError):
+            texts[sid] = None
+        if texts[sid] is None:
+            del texts[sid]
+            missing.append(sid)
+    return texts, missing
+
+
 # --------------------------------------------------------------------------------------------------- atlas
 
 

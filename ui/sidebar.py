@@ -15,6 +15,7 @@ from ui.text import md
 from ui.timeline import month_label
 
 MAX_RESULTS = 8
+MAX_LISTED = 60  # results listed at all (the first MAX_RESULTS as buttons, the rest in an expander)
 LANG_NAMES = {"zh": "中文", "en": "English"}
 
 
@@ -94,5 +95,7 @@ def _results(atlas: Atlas, query: str, lang: str) -> None:
         button(*record)
     if len(results) > MAX_RESULTS:
         with st.expander(t("count_more", lang, n=len(results) - MAX_RESULTS)):
-            for record in results[MAX_RESULTS:]:
+            for record in results[MAX_RESULTS:MAX_LISTED]:
                 button(*record)
+            if len(results) > MAX_LISTED:
+                st.caption(t("results_cut", lang, n=MAX_LISTED))

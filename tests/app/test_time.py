@@ -168,7 +168,7 @@ def test_undated_feature_is_marked(app, atlas):
     ("ev_gongshu_plenary_2026", "zh", "2026年1月7日（精确到日）"),
     ("ev_zijin_ten_policy", "en", "Apr 2024 (to the month)"),
     ("ev_muyu_space_launch", "zh", "2025年（仅知年份）"),
-    ("ev_runmiao_plan", "en", "Nov 2025 – Dec 2025 (a period)"),
+    ("ev_runmiao_plan", "en", "Nov–Dec 2025 (a period)"),
 ])
 def test_event_panel_shows_its_date_at_its_resolution(app, atlas, event_id, lang, when):
     at = app(sel=event_id, lang=lang, basemap="none")
