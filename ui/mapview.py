@@ -8,9 +8,11 @@ point groups) or, above layers.scale.CANVAS_THRESHOLD points, layers.scale's can
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
+import streamlit_folium
 from shapely.geometry import mapping
-from streamlit_folium import st_folium
 
 from geo.crs import transform_geometry
 from geo.geometry import round_geometries, type_names
@@ -20,7 +22,7 @@ from geo.schema import KINDS, UPLOAD_LAYER
 from layers import scale
 from layers.basemaps import BASEMAPS, basemap_group
 from layers.escape import escape
-from layers.prerendered import Prerendered
+from layers.prerendered import BaseMap, Prerendered, base_parts, component_args, prerendered
 from layers.render import base_map, display_collection, highlight_group, legend_group, measure_group
 from layers.styles import legend_entries
 from ui import data, session, upload
@@ -75,7 +77,7 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
     system = base.system
     lang = view.lang
     text = tuple(point_text(lang).items())
-    groups = [basemap_group(base.id, tianditu_key, notice=escape(t("tiles_failed", lang)))]
+    groups = [_cached("tiles", 0, base.id, tianditu_key, notice=escape(t("tiles_failed", lang)))]
     legend = []
     canvases, point_layers = [], []
     for lid in view.layers:
@@ -85,13 +87,13 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
         if len(ids.get(lid, ())) > scale.CANVAS_THRESHOLD:  # large point layers: one canvas (layers/scale.py)
             gdf = scale.subset(atlas.layers[lid], ids[lid])
             if scale.layer_rendering(gdf) == "canvas":
-                canvases.append(scale.canvas_group(gdf, lid, name=lid, system=system,
-                                                   cache_key=(directory, atlas.hash, view.filter_key)))
+                canvases.append((gdf, lid))
                 continue
         groups.append(Prerendered(data.overlay_script(directory, atlas.hash, lid, view.filter_key, system, lang,
                                                       len(groups))))  # built once per view (layers/prerendered.py)
         point_layers.append(lid)
-    groups.extend(canvases)
+    for gdf, lid in canvases:
+        groups.append(_canvas(directory, atlas.hash, view.filter_key, lid, system, len(groups), gdf))
     groups.append(Prerendered(data.points_script(directory, atlas.hash, tuple(point_layers), view.filter_key,
                                                  system, lang, text, len(groups))))
     uploaded = upload.current()  # the visitor's own layer, or None
@@ -99,12 +101,53 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
         groups.extend(_upload_groups(uploaded, view, system, lang, text, len(groups)))
         shape = "dot" if type_names(uploaded.layer.geometry.values) == {"Point"} else "area"
         legend.append((layer_label(UPLOAD_LAYER, lang), [(uploaded.name, uploaded.color, shape)]))
-    groups.append(_selection(atlas, directory, view, system, uploaded))
-    groups.append(measure_group(lang))
-    groups.append(legend_group(legend, t("map_note", lang), t("legend", lang),
-                               symbols=[(key, t(f"sym_{key}", lang)) for key in SYMBOLS]))
-    st_folium(base_map(), key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
-              returned_objects=RETURNED, feature_group_to_add=groups, on_change=_on_click)
+    groups.append(_selection(atlas, directory, view, system, uploaded, len(groups)))
+    groups.append(_cached("measure", len(groups), lang))
+    groups.append(_cached("legend", len(groups), tuple((label, tuple(entries)) for label, entries in legend),
+                          t("map_note", lang), t("legend", lang),
+                          symbols=tuple((key, t(f"sym_{key}", lang)) for key in SYMBOLS)))
+    _component(groups)
+
+
+@st.cache_resource(show_spinner=False)
+def _base() -> tuple[BaseMap, str]:
+    """The base map as st_folium derives it, rendered once per process (the same for every visitor, view and
+    language), and the component's key st_folium would derive from it."""
+    base = base_parts(base_map(), RETURNED)
+    return base, streamlit_folium.generate_js_hash(base.script, MAP_KEY, False)
+
+
+def _component(groups: list) -> None:
+    """What st_folium(base_map(), key=MAP_KEY, feature_group_to_add=groups, ...) sends, without building or
+    rendering a folium object per run (layers/prerendered.py): the base map is rendered once per process, the
+    groups are prerendered and cached on plain keys."""
+    base, hash_key = _base()
+
+    def on_change() -> None:  # st_folium's own: the component's value under MAP_KEY, then ours
+        st.session_state[MAP_KEY] = st.session_state.get(hash_key, {})
+        _on_click()
+
+    streamlit_folium._component_func(**component_args(base, groups, height=MAP_HEIGHT, width=None,
+                                                      returned_objects=RETURNED), key=hash_key, on_change=on_change)
+
+
+GROUPS = {"tiles": basemap_group, "measure": measure_group, "selection": highlight_group, "legend": legend_group}
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _cached(kind: str, index: int, *args, **kwargs) -> Prerendered:
+    """The group ``GROUPS[kind](*args, **kwargs)`` (tiles, measure tool, selection, legend: lists are given as
+    tuples) prerendered at position ``index``, once per plain arguments."""
+    return prerendered(GROUPS[kind](*args, **kwargs), index)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _canvas(directory: str, content_hash: str, fkey: tuple, layer: str, system: str, index: int,
+            _gdf) -> Prerendered:
+    """A large point layer's canvas group (an atlas layer's, or the upload's: ``content_hash`` is then the
+    upload's key and ``fkey`` its filters), prerendered once per view (``_gdf``: its visible features)."""
+    return prerendered(scale.canvas_group(_gdf, layer, name=layer, system=system,
+                                          cache_key=(directory, content_hash, fkey)), index)
 
 
 def _upload_groups(uploaded, view, system: str, lang: str, text: tuple, index: int) -> list:
@@ -113,31 +156,32 @@ def _upload_groups(uploaded, view, system: str, lang: str, text: tuple, index: i
     frame = uploaded.visible_frame(view)
     vkey = uploaded.view_key(view)
     if scale.layer_rendering(frame) == "canvas":
-        return [scale.canvas_group(frame, UPLOAD_LAYER, name=UPLOAD_LAYER, system=system,
-                                   cache_key=(uploaded.key, vkey))]
+        return [_canvas("", uploaded.key, vkey, UPLOAD_LAYER, system, index, frame)]
     label = f"{layer_label(UPLOAD_LAYER, lang)} · {uploaded.name}"
     areas, points = data.layer_scripts(uploaded.key, UPLOAD_LAYER, vkey, system, lang, label, label, text,
                                        UPLOAD_REGISTRY, index, frame)
     return [Prerendered(areas), Prerendered(points)]
 
 
-def _upload_selection(uploaded, view, system: str):
-    """The selected uploaded feature (display GeoJSON) and the circle of its precision when its file gives one."""
+def _upload_selection(uploaded, view, system: str) -> tuple[str | None, str | None]:
+    """The selected uploaded feature (display GeoJSON text) and the circle of its precision when its file gives
+    one (as data.highlight_json and data.uncertainty_json give an atlas feature's)."""
     rows = uploaded.layer[uploaded.layer["id"] == view.sel] if uploaded is not None else None
     if rows is None or rows.empty:
         return None, None
-    collection = display_collection(rows, UPLOAD_LAYER, data.display_text(UPLOAD_LAYER, view.lang), system)
+    collection = json.dumps(display_collection(rows, UPLOAD_LAYER, data.display_text(UPLOAD_LAYER, view.lang),
+                                               system), ensure_ascii=False)
     row = rows.iloc[0]
     prec = row["location_precision_m"]
     if row.geometry.geom_type != "Point" or not precision_known(prec) or prec <= 0:
         return collection, None
     area = round_geometries(transform_geometry(geodesic_circle(row.geometry.x, row.geometry.y, float(prec)),
                                                "wgs84", system))
-    return collection, {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"id": view.sel}, "geometry": mapping(area)}]}
+    return collection, json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": view.sel}, "geometry": mapping(area)}]})
 
 
-def _selection(atlas: Atlas, directory: str, view, system: str, uploaded=None):
+def _selection(atlas: Atlas, directory: str, view, system: str, uploaded=None, index: int = 0):
     """The selected feature and its uncertainty; fitted once per selection made outside the map."""
     fit = bool(view.sel) and st.session_state.get(session.PAN) == view.sel
     if upload.is_upload_id(view.sel):
@@ -146,9 +190,9 @@ def _selection(atlas: Atlas, directory: str, view, system: str, uploaded=None):
         collection = data.highlight_json(directory, atlas.hash, view.sel, system, view.lang)
         area = data.uncertainty_json(directory, atlas.hash, view.sel, system)
     else:
-        return highlight_group(None)
+        collection = area = None
     if collection is None:
-        return highlight_group(None)
+        return _cached("selection", index, None)
     if fit:
         st.session_state[session.PAN] = ""
-    return highlight_group(collection, area, fit=fit)
+    return _cached("selection", index, collection, area, fit=fit)

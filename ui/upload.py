@@ -23,7 +23,16 @@ from geo.errors import UploadError
 from geo.export import upload_filename
 from geo.export_files import export_bytes
 from geo.join import DEFAULT_RADIUS_M, join_upload, nearby_upload
-from geo.upload import ENCODINGS, TABLE_FORMATS, Upload, UploadOptions, read_upload, table_columns, upload_driver
+from geo.upload import (
+    CRS_CHOICES,
+    ENCODINGS,
+    TABLE_FORMATS,
+    Upload,
+    UploadOptions,
+    read_upload,
+    table_columns,
+    upload_driver,
+)
 from geo.upload_layer import as_layer
 from ui import data, export, session
 from ui.i18n import distance, layer_label, t
@@ -33,7 +42,7 @@ from ui.upload_text import error_text, where_text
 PREFIX = "up_"
 COLOR = "#d6336c"  # the uploaded layer's colour (no atlas layer uses it)
 STATE = "_upload"  # {"gen": int, "file_id": str, "name": str, "digest": str}
-OPTION_KEYS = {"upload_crs": "wgs84", "upload_encoding": "auto", "upload_lon": "", "upload_lat": ""}
+OPTION_KEYS = {"upload_crs": "auto", "upload_encoding": "auto", "upload_lon": "", "upload_lat": "", "upload_sheet": ""}
 RADIUS_KEY = "upload_radius_km"
 TABLE_KEY = "upload_table"
 TABLE_IDS = "_upload_table_ids"
@@ -95,16 +104,16 @@ def _uploader_key() -> str:
     return f"upload_file_{_state()['gen']}"
 
 
-def _options() -> tuple[str, str, str, str]:
-    """The visitor's options as plain values (crs, encoding, lon column, lat column; "" = detect)."""
+def _options() -> tuple[str, str, str, str, str]:
+    """The visitor's options as plain values (crs, encoding, lon column, lat column, sheet; "" = detect)."""
     s = st.session_state
-    return (s.get("upload_crs") or "wgs84", s.get("upload_encoding") or "auto", s.get("upload_lon") or "",
-            s.get("upload_lat") or "")
+    return (s.get("upload_crs") or "auto", s.get("upload_encoding") or "auto", s.get("upload_lon") or "",
+            s.get("upload_lat") or "", s.get("upload_sheet") or "")
 
 
-def _as_options(options: tuple[str, str, str, str]) -> UploadOptions:
-    crs, encoding, lon, lat = options
-    return UploadOptions(crs=crs, encoding=encoding, lon=lon or None, lat=lat or None)
+def _as_options(options: tuple[str, ...]) -> UploadOptions:
+    crs, encoding, lon, lat, sheet = options
+    return UploadOptions(crs=crs, encoding=encoding, lon=lon or None, lat=lat or None, sheet=sheet or None)
 
 
 def _radius_m() -> float:
@@ -121,8 +130,8 @@ def _parse(digest: str, name: str, options: tuple, _data: bytes) -> Upload | Fai
 
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
-def _columns(digest: str, name: str, encoding: str, _data: bytes) -> list[str]:
-    return table_columns(name, _data, UploadOptions(encoding=encoding))
+def _columns(digest: str, name: str, encoding: str, sheet: str, _data: bytes) -> list[str]:
+    return table_columns(name, _data, UploadOptions(encoding=encoding, sheet=sheet or None))
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
@@ -226,14 +235,22 @@ def render_sidebar(lang: str) -> None:
             st.caption(md(f"{t('upload_read_as', lang)}: " + " · ".join(n for n in note if n)))
             for warning in parsed.warnings:
                 st.warning(md(error_text(warning.code, warning.params, lang)), icon=":material/warning:")
-        if driver and driver not in ("GPKG", "FlatGeobuf"):
-            st.selectbox(t("upload_crs", lang), SYSTEMS, key="upload_crs", help=t("upload_crs_help", lang),
+        projected = not isinstance(parsed, Failed) and parsed.source_crs not in SYSTEMS
+        if driver and not projected:  # lon/lat data: the visitor says which system (auto: what the file names)
+            st.selectbox(t("upload_crs", lang), CRS_CHOICES, key="upload_crs", help=t("upload_crs_help", lang),
                          format_func=lambda c: t(f"crs_{c}", lang).split("（")[0].split(" (")[0])
-        if driver in ("CSV", "GeoJSON", "ESRI Shapefile"):
+        if driver == "XLSX" and not isinstance(parsed, Failed) and len(parsed.sheets) > 1:
+            sheets = ["", *parsed.sheets]
+            if st.session_state.get("upload_sheet") not in sheets:
+                st.session_state["upload_sheet"] = ""
+            st.selectbox(t("upload_sheet", lang), sheets, key="upload_sheet",
+                         format_func=lambda v: v or t("sheet_auto", lang).format(sheet=parsed.sheet))
+        if driver in ("CSV", "GeoJSON", "ESRI Shapefile", "KML"):
             st.selectbox(t("upload_encoding", lang), ENCODINGS, key="upload_encoding",
                          format_func=lambda e: t("enc_auto", lang) if e == "auto" else e.upper())
         if driver in TABLE_FORMATS:
-            columns = ["", *_columns(digest, name, st.session_state.get("upload_encoding") or "auto", content)]
+            columns = ["", *_columns(digest, name, st.session_state.get("upload_encoding") or "auto",
+                                     st.session_state.get("upload_sheet") or "", content)]
             for key in ("upload_lon", "upload_lat"):
                 if st.session_state.get(key) not in columns:
                     st.session_state[key] = ""

@@ -60,7 +60,11 @@ def test_gbk_csv_appears_with_its_count_and_joins_to_districts(app):
 
 def test_choosing_gcj02_moves_the_border_point_into_the_right_district(app):
     at = upload(app(), "border_gcj02.csv")
-    assert join_table(at)["所在区县"].tolist() == ["上城区"]  # read as WGS84 (the default): wrong side
+    assert join_table(at)["所在区县"].tolist() == ["西湖区"]  # "auto": the file name says gcj02
+    assert any("GCJ" in w.value and "border" in w.value for w in at.warning)
+    at.selectbox(key="upload_crs").set_value("wgs84").run()
+    assert join_table(at)["所在区县"].tolist() == ["上城区"]  # read as WGS84: the wrong side of the border
+    assert any("您选择了 WGS84" in w.value for w in at.warning)
     at.selectbox(key="upload_crs").set_value("gcj02").run()
     assert join_table(at)["所在区县"].tolist() == ["西湖区"]
 
