@@ -61,10 +61,10 @@ def test_component_args_are_what_st_folium_passes(mini_atlas, monkeypatch, lang)
     from layers.prerendered import base_parts, component_args, prerendered
     from layers.render import highlight_group, legend_group, measure_group
 
-    collection = display_collection(mini_atlas.layers["parks"], "parks", lang)
+    collection = display_collection(mini_atlas.layers["parks"], "parks", display_text("parks", lang))
 
     def groups():
-        return [basemap_group("amap_road", notice="tiles failed"), overlay_group("parks", collection, lang),
+        return [basemap_group("amap_road", notice="tiles failed"), overlay_group("parks", collection, layer_label("parks", lang)),
                 highlight_group(None), measure_group(lang), legend_group([("园区", [("科技城", "#b91c1c", "dot")])])]
 
     returned = ["last_active_drawing", "last_object_clicked"]
