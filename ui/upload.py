@@ -36,6 +36,7 @@ from geo.upload import (
 from geo.upload_layer import as_layer
 from ui import data, export, session
 from ui.i18n import distance, layer_label, t
+from ui.location import location
 from ui.text import md
 from ui.upload_text import error_text, where_text
 
@@ -327,8 +328,6 @@ def panel(uploaded: Uploaded, upload_id: str, lang: str) -> None:
     st.markdown(f"**{t('properties', lang)}**")
     st.dataframe(pd.DataFrame(props, columns=[t("property", lang), t("value", lang)]), hide_index=True,
                  width="stretch", key="upload_props")
-    from ui.panel import location  # the atlas panel's location section: "precision unknown" when the file says none
-
     location(data.get().atlas, uploaded.layer.loc[rows.index[0]], lang)
     st.markdown(f"**{t('nearby', lang)}** ({md(distance(_radius_m(), lang))})")
     near = nearby_upload(row.geometry, data.get().atlas, _radius_m())

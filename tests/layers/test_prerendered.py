@@ -64,8 +64,9 @@ def test_component_args_are_what_st_folium_passes(mini_atlas, monkeypatch, lang)
     collection = display_collection(mini_atlas.layers["parks"], "parks", display_text("parks", lang))
 
     def groups():
-        return [basemap_group("amap_road", notice="tiles failed"), overlay_group("parks", collection, layer_label("parks", lang)),
-                highlight_group(None), measure_group(lang), legend_group([("园区", [("科技城", "#b91c1c", "dot")])])]
+        return [basemap_group("amap_road", notice="tiles failed"),
+                overlay_group("parks", collection, layer_label("parks", lang)), highlight_group(None),
+                measure_group(lang), legend_group([("园区", [("科技城", "#b91c1c", "dot")])])]
 
     returned = ["last_active_drawing", "last_object_clicked"]
     m, other = base_map(), base_map()
