@@ -147,6 +147,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "results_no_layer": ("没有打开任何图层。", "No layer is switched on."),
     "article": ("文", "A"),
     "articles_cited": ("出处文章（点击查看）", "Articles cited (open for details)"),
+    "quotes": ("原文", "Original wording (原文, Chinese as printed)"),
     "outlet": ("媒体", "Outlet"),
     "source_id": ("编号", "Source id"),
     "q_about": ("约", "about"),
