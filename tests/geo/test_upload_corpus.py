@@ -98,6 +98,10 @@ CASES: list[tuple[str, dict, Ok | Err]] = [
     ("gen_google_earth.kmz", {}, Ok(3, FIRST, ("电话", "邮编"))),
     ("gen_zipped_geojson.zip", {}, Ok(3, FIRST, ("名称",))),
     # --- Shapefile / GeoPackage
+    ("gen_shp_cut_off.zip", {}, Err("shp_cut_off", r"cut off \(\d+ of \d+ bytes\)")),
+    ("gen_shp_garbage.zip", {}, Err("corrupt", r"damaged or not in that format")),
+    ("gen_one_point_ring.geojson", {}, Err("unsupported_geometry", r"feature 1: .*too few points")),
+    ("gen_text_coordinates.geojson", {}, Err("corrupt", r"cannot read it as GeoJSON: the file is damaged")),
     ("gen_gpkg_table_first.gpkg", {}, Ok(3, FIRST, ("名称",), ("extra_layers",))),
     ("fiona_test_tin.zip", {}, Ok(1, None, warns=("heights_dropped", "outside_hangzhou"))),
     ("fiona_gre.zip", {}, Ok(1, None, ("name_en",), ("outside_hangzhou",))),
@@ -136,6 +140,7 @@ CASES: list[tuple[str, dict, Ok | Err]] = [
     ("gen_amap_location_pairs.csv", {}, Ok(3, FIRST, ("address",), ("system_detected",))),  # "amap" in the name
     ("gen_excel_unicode_text.csv", {}, Ok(3, FIRST, ("名称",))),
     ("gen_metres_columns.csv", {}, Err("metres_not_degrees", r"row 2: longitude \(X\) 1\.33\d+e\+07 looks like")),
+    ("gen_empty_cell.csv", {}, Err("not_a_number", r"row 3: latitude \(纬度\) \(empty\) is not a number")),
     ("gen_old_excel.xls", {}, Err("old_excel", r"save it as \.xlsx")),
     ("gen_xls_renamed.xlsx", {}, Err("old_excel", r"save it as \.xlsx")),
     ("fiona_curves_line.csv", {}, Ok(None, None, ("SHAPE_Length",), ("outside_hangzhou",))),

@@ -252,6 +252,20 @@ def more_files() -> None:
         pyogrio.write_dataframe(gpd.GeoDataFrame({"名称": NAMES}, geometry=shapely.points(LON, LAT), crs=4326),
                                 path, layer="sites", driver="GPKG", append=True)
         write("gen_gpkg_table_first.gpkg", path.read_bytes())
+    # Damaged files: a Shapefile cut in half, one of random bytes, a ring of one point, text coordinates.
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pyogrio.write_dataframe(gpd.GeoDataFrame({"名称": NAMES}, geometry=shapely.points(LON, LAT), crs=4326),
+                                Path(tmp) / "s.shp", encoding="UTF-8")
+        shp = (Path(tmp) / "s.shp").read_bytes()
+        (Path(tmp) / "s.shp").write_bytes(shp[: len(shp) // 2 + 10])
+        zipped(Path(tmp), "s", "gen_shp_cut_off.zip")
+        for ext in ("shp", "shx", "dbf"):
+            (Path(tmp) / f"s.{ext}").write_bytes(bytes(range(200)))
+        zipped(Path(tmp), "s", "gen_shp_garbage.zip")
+    write("gen_one_point_ring.geojson", geojson([feature(NAMES[0], [[[LON[0], LAT[0]]]], "Polygon")]))
+    write("gen_text_coordinates.geojson", geojson([feature(NAMES[0], "120.1,30.2")]))
+    write("gen_empty_cell.csv", "名称,经度,纬度\n" + f"{NAMES[0]},{LON[0]},{LAT[0]}\n{NAMES[1]},{LON[1]},\n")
     write("gen_old_excel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     write("gen_xls_renamed.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
 
