@@ -160,6 +160,18 @@ def _drop_event_links_to_real_companies(dest: Path) -> None:
             kept.append(feature)
     events["features"] = kept
     events_file.write_text(json.dumps(events, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    ids |= {f["properties"]["id"] for f in kept}
+    for lid, (name, _zh, _en) in LAYERS.items():  # a fact restating a dropped feature's fact stands alone
+        path = dest / name
+        if lid == "companies" or not path.is_file():
+            continue
+        fc = json.loads(path.read_text(encoding="utf-8"))
+        dangling = [fact for f in fc["features"] for fact in f["properties"].get("facts") or []
+                    if fact.get("restates") is not None and fact["restates"] not in ids]
+        for fact in dangling:
+            del fact["restates"]
+        if dangling:
+            path.write_text(json.dumps(fc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
