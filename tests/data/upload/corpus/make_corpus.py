@@ -266,6 +266,12 @@ def more_files() -> None:
     write("gen_one_point_ring.geojson", geojson([feature(NAMES[0], [[[LON[0], LAT[0]]]], "Polygon")]))
     write("gen_text_coordinates.geojson", geojson([feature(NAMES[0], "120.1,30.2")]))
     write("gen_empty_cell.csv", "名称,经度,纬度\n" + f"{NAMES[0]},{LON[0]},{LAT[0]}\n{NAMES[1]},{LON[1]},\n")
+    write("gen_title_line_no_commas.csv", "杭州示例企业名录（2025年）\n制表：示例\n\n名称,经度,纬度\n" +
+          "".join(f"{n},{x},{y}\n" for n, x, y in SITES))
+    write("gen_stray_quote.csv", "名称,经度,纬度\n" + f'{NAMES[0]},{LON[0]},{LAT[0]}\n"{NAMES[1]},{LON[1]},{LAT[1]}\n'
+          + f"{NAMES[2]},{LON[2]},{LAT[2]}\n")
+    excel("gen_year_columns.xlsx", {"名录": [["企业名录"], ["名称", "经度", "纬度", 2023, 2024],
+                                           *[[n, x, y, 1, 2] for n, x, y in SITES]]})
     write("gen_old_excel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     write("gen_xls_renamed.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
 
