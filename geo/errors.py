@@ -135,6 +135,8 @@ ERROR_TEXT: dict[str, str] = {
     "no_rows": "the table has a header but no data rows",
     "encoding": "not valid {encoding} text; choose another encoding",
     "no_coordinate_columns": "no longitude/latitude columns found among: {columns}; choose them",
+    "no_coordinate_columns_sheets": "no sheet has longitude/latitude columns (sheets: {sheets}; on {sheet}: "
+                                    "{columns}); choose the sheet, then the columns",
     "unknown_column": "no column {column} (columns: {columns})",
     "not_a_number": "{axis} ({column}) {value} is not a number ({count} like this)",
     "out_of_range": "{axis} ({column}) {value} is out of range ({count} like this)",

@@ -30,8 +30,8 @@ class Workbook:
 
 
 def read_workbook(name: str, data: bytes, max_rows: int, sheet: str | None = None) -> Workbook:
-    """The chosen sheet (``sheet``), else the first sheet with coordinate or geometry columns, else the first
-    sheet with any cells."""
+    """The chosen sheet (``sheet``), else the first sheet with coordinate or geometry columns, else the sheet with
+    the most filled rows."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -58,8 +58,8 @@ def read_workbook(name: str, data: bytes, max_rows: int, sheet: str | None = Non
     finally:
         book.close()
     with_data = [t for t, g in grids.items() if _has_coordinates(g)]
-    chosen = sheet or (with_data or [t for t, g in grids.items() if any(any(c not in (None, "") for c in r)
-                                                                        for r in g)] or names[:1])[0]
+    filled = sorted(grids, key=lambda t: -sum(any(c not in (None, "") for c in r) for r in grids[t]))
+    chosen = sheet or (with_data or filled or names[:1])[0]  # else the sheet with the most rows
     if chosen not in grids or not grids[chosen]:
         raise fail(UploadReadError, "empty", name)
     frame, rows = table_frame(name, grids[chosen], max_rows)

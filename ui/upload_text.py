@@ -18,6 +18,7 @@ UPLOAD_STRINGS: dict[str, tuple[str, str]] = {
     "crs_auto": ("自动（按列名、工作表或文件名所示，否则 WGS84）",
                  "Detect (as the columns, sheet or file name say; else WGS84)"),
     "upload_sheet": ("工作表", "Sheet"),
+    "crs_auto_as": ("自动：{label}", "Detect: {label}"),
     "sheet_auto": ("自动（有坐标列的工作表：{sheet}）", "Detect (the sheet with coordinates: {sheet})"),
     "enc_auto": ("自动识别", "Detect"),
     "upload_lon": ("经度列", "Longitude column"),
@@ -92,6 +93,8 @@ ERROR_TEXT_ZH: dict[str, str] = {
     "no_rows": "表格只有表头，没有数据行",
     "encoding": "不是有效的 {encoding} 文本；请选择其他编码",
     "no_coordinate_columns": "未找到经纬度列（现有列：{columns}）；请选择经度列和纬度列",
+    "no_coordinate_columns_sheets": "没有工作表带经纬度列（工作表：{sheets}；{sheet} 的列：{columns}）；"
+                                    "请先选择工作表，再选择经度列和纬度列",
     "unknown_column": "没有名为 {column} 的列（现有列：{columns}）",
     "not_a_number": "{axis}（{column} 列）的值 {value} 不是数字（共 {count} 处）",
     "out_of_range": "{axis}（{column} 列）的值 {value} 超出范围（共 {count} 处）",

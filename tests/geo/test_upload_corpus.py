@@ -144,6 +144,8 @@ CASES: list[tuple[str, dict, Ok | Err]] = [
     ("gen_title_line_no_commas.csv", {}, Ok(3, FIRST, ("名称",))),
     ("gen_stray_quote.csv", {}, Err("bad_table", r"broken at line 3 \(a stray quote")),
     ("gen_year_columns.xlsx", {}, Ok(3, FIRST, ("2023", "2024"))),
+    ("gen_sheets_without_coordinates.xlsx", {}, Err("no_coordinate_columns_sheets", r"sheets: 说明, 名单")),
+    ("gen_sheets_without_coordinates.xlsx", {"sheet": "名单", "lon": "东", "lat": "北"}, Ok(3, FIRST)),
     ("gen_old_excel.xls", {}, Err("old_excel", r"save it as \.xlsx")),
     ("gen_xls_renamed.xlsx", {}, Err("old_excel", r"save it as \.xlsx")),
     ("fiona_curves_line.csv", {}, Ok(None, None, ("SHAPE_Length",), ("outside_hangzhou",))),

@@ -272,6 +272,8 @@ def more_files() -> None:
           + f"{NAMES[2]},{LON[2]},{LAT[2]}\n")
     excel("gen_year_columns.xlsx", {"名录": [["企业名录"], ["名称", "经度", "纬度", 2023, 2024],
                                            *[[n, x, y, 1, 2] for n, x, y in SITES]]})
+    excel("gen_sheets_without_coordinates.xlsx", {"说明": [["本表说明"]], "名单": [["名称", "东", "北"],
+                                                                               *[[n, x, y] for n, x, y in SITES]]})
     write("gen_old_excel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     write("gen_xls_renamed.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
 
