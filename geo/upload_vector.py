@@ -70,6 +70,8 @@ def check_geojson(name: str, data: bytes, encoding: str) -> tuple[bytes, str]:
         raise fail(UploadReadError, "bad_json", name, lineno=err.lineno,
                    column=err.colno) from None
     kind = value.get("type") if isinstance(value, dict) else None
+    if kind == "FeatureCollection" and not value.get("features"):
+        raise fail(UploadReadError, "no_features", name)
     if kind not in GEOJSON_TYPES:
         esri = isinstance(value, dict) and ("spatialReference" in value or "geometryType" in value)
         if not esri:

@@ -274,6 +274,14 @@ def more_files() -> None:
                                            *[[n, x, y, 1, 2] for n, x, y in SITES]]})
     excel("gen_sheets_without_coordinates.xlsx", {"说明": [["本表说明"]], "名单": [["名称", "东", "北"],
                                                                                *[[n, x, y] for n, x, y in SITES]]})
+    book = zipfile.ZipFile(HERE / "gen_second_sheet.xlsx")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as broken:
+        for info in book.infolist():
+            content = book.read(info)
+            broken.writestr(info, content[: len(content) // 2] if info.filename.endswith("sheet2.xml") else content)
+    write("gen_broken_sheet_xml.xlsx", buffer.getvalue())
+    write("gen_collection_without_features.geojson", '{"type": "FeatureCollection"}')
     write("gen_old_excel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     write("gen_xls_renamed.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
 
