@@ -14,7 +14,8 @@ import ast
 import hashlib
 import json
 import math
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +43,7 @@ SUPPORTED_FORMATS: dict[str, str] = {
 # Formats whose specification fixes WGS84, so a file without a CRS is WGS84.
 _WGS84_BY_DEFINITION = {"GeoJSON", "GeoJSONSeq", "KML"}
 SOURCES_FILE = "sources.json"
+_DERIVED_LOCK = threading.RLock()
 
 _PYOGRIO_ERRORS = (
     pyogrio.errors.DataSourceError,
@@ -237,6 +239,7 @@ class Atlas:
     hash: str
     data_dir: Path | None = None
     _index: Mapping[str, tuple[str, int]] = field(init=False, repr=False, compare=False)
+    _derived: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         ordered = {lid: self.layers[lid] for lid in LAYERS if lid in self.layers}
@@ -252,6 +255,20 @@ class Atlas:
         object.__setattr__(self, "layers", MappingProxyType(ordered))
         object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
         object.__setattr__(self, "_index", MappingProxyType(index))
+        object.__setattr__(self, "_derived", {})
+
+    @property
+    def locations(self) -> Mapping[str, tuple[str, int]]:
+        """feature id -> (layer id, row position in that layer's frame)."""
+        return self._index
+
+    def derived(self, key: str, build: Callable[[], object]):
+        """A structure derived from this atlas (e.g. geo.spatial_index's index), built once on first use and
+        kept as long as the atlas: one per atlas version, shared by every visitor."""
+        with _DERIVED_LOCK:
+            if key not in self._derived:
+                self._derived[key] = build()
+            return self._derived[key]
 
     def feature(self, feature_id: str) -> tuple[str, pd.Series]:
         """(layer_id, row) of the feature with this id; UnknownFeatureError (a LayerError and KeyError) if none."""

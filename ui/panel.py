@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 
 import streamlit as st
 
 from geo.io import Atlas
+from geo.precision import is_approximate
 from geo.schema import LAYERS
 from geo.spatial import inside, nearby, related
 from geo.timeline import facts_in_period
 from ui import charts, session, timeline
 from ui.data import data_dir
-from ui.facts import article_labels, note, outlet_text, value_text
+from ui.dates import window_text
+from ui.facts import article_labels, display, fact_when, note, outlet_text, value_text
 from ui.i18n import basis_label, kind_label, layer_label, name, t, tag_label
 from ui.text import md
 
 POLYGONS = ("Polygon", "MultiPolygon")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 RELATIONS = ("place", "participants", "parent", "children", "district", "in_district", "parks")
 FIRST_ITEMS = 8  # buttons shown per list (or per layer group); the rest open from "另外 n 个"
 FIRST_FACTS = 12  # the city's facts in the overview; the rest open from "另外 n 条"
@@ -78,9 +82,9 @@ def _feature(atlas: Atlas, feature_id: str, lang: str, span=None) -> None:
     district = _district_name(atlas, row, lang) if layer != "districts" else ""
     if district:
         info.append((t("district", lang), district))
-    aliases = row.get("aliases") or []
+    aliases = _aliases(row, lang)
     if aliases:
-        info.append((t("aliases", lang), "、".join(map(str, aliases))))
+        info.append((t("aliases", lang), "、".join(aliases) if lang == "zh" else ", ".join(aliases)))
     tags = row.get("tags") or []
     if tags:
         info.append((t("tags_label", lang), ", ".join(tag_label(x, lang) for x in tags)))
@@ -90,7 +94,7 @@ def _feature(atlas: Atlas, feature_id: str, lang: str, span=None) -> None:
     elif layer not in ("city", "districts"):
         info.append(timeline.first_date_info(atlas, feature_id, lang))
     st.markdown("  \n".join(f"**{md(k)}**: {md(v)}" for k, v in info))
-    description = row.get("description_zh" if lang == "zh" else "description_en")
+    description = display(row.get("description_zh" if lang == "zh" else "description_en"), lang)
     if description:
         st.markdown(f"**{t('description', lang)}**  \n{md(description)}")
     st.markdown(f"**{t('facts', lang)}**")
@@ -163,8 +167,8 @@ def _facts(atlas: Atlas, row, lang: str, key: str, first: int | None = None, spa
     labels = article_labels(atlas.sources, lang)
     lines = []
     for fact in facts:
-        label = fact.get(f"label_{lang}") or fact.get("label_zh") or fact.get("attribute") or ""
-        parts = [value_text(fact, lang), str(fact.get("as_of") or "")]
+        label = display(fact.get(f"label_{lang}") or fact.get("label_zh") or fact.get("attribute") or "", lang)
+        parts = [value_text(fact, lang), fact_when(fact, lang)]
         sid = fact.get("source")
         if sid:
             parts.append(labels.get(sid, str(sid)))
@@ -203,15 +207,25 @@ def _quotes(facts: list[dict], lang: str) -> None:
 
 def _article(atlas: Atlas, sid: str, labels: dict[str, str], lang: str) -> None:
     src = atlas.sources.get(sid, {})
-    headline = src.get(f"headline_{lang}") or src.get("headline_zh") or src.get("headline_en") or ""
-    dates = " – ".join(str(d) for d in dict.fromkeys((src.get("date_from"), src.get("date_to"))) if d)
-    lines = [f"**{md(labels.get(sid, sid))}** · {md(t('source_id', lang))} {md(sid)}"]
-    if headline:
-        lines.append(md(headline))
+    headline = display(src.get(f"headline_{lang}") or src.get("headline_zh") or src.get("headline_en") or "", lang)
+    first, last = src.get("date_from"), src.get("date_to")
+    published = window_text(first, last, lang)
+    lines = [f"**{md(labels.get(sid, sid))}**" + (f" · {md(headline)}" if headline else "")]
     lines.append(f"{md(t('outlet', lang))}: {md(outlet_text(src, lang))}")
-    if dates:
-        lines.append(f"{md(t('published', lang))}: {md(dates)}")
+    if published:
+        label = t("published" if not last or first == last else "published_est", lang)
+        lines.append(f"{md(label)}: {md(published)}")
     st.markdown("  \n".join(lines))
+
+
+def _aliases(row, lang: str) -> list[str]:
+    """The aliases as the interface shows them: in Chinese, Simplified and without repeats or the name itself
+    (中國雲谷 is 中国云谷); in English, the Latin ones."""
+    names = {display(row.get("name_zh"), "zh"), display(row.get("name_en"), "en")}
+    shown = [display(a, lang) for a in _list(row.get("aliases"))]
+    if lang == "en":
+        shown = [a for a in shown if not _CJK.search(a)] or shown
+    return [a for a in dict.fromkeys(shown) if a and a not in names]
 
 
 def _list(value) -> list:
@@ -293,8 +307,22 @@ def _nearby(atlas: Atlas, feature_id: str, row, lang: str, listed: set[str]) -> 
     ids = [fid for fid in found["id"] if fid not in listed]
     if len(ids) < len(found):
         st.caption(t("in_children_too", lang, n=len(found) - len(ids)))
-    suffixes = {rec.id: f" · {_distance(round(rec.distance_m), lang)}" for rec in found.itertuples()}
+    suffixes = {rec.id: f" · {_near_distance(atlas, row, rec.id, rec.distance_m, lang)}" for rec in found.itertuples()}
     _buttons(atlas, ids, lang, key="near_", suffixes=suffixes)
+
+
+def _near_distance(atlas: Atlas, row, other_id: str, metres: float, lang: str) -> str:
+    """A nearby feature's distance in words: "1.41 公里"; not "0 米" when the two only share a stand-in point
+    (either stands at its parent's, district's or city's position: "同一代表位置" / "same placeholder position"),
+    nor when one is an area the other touches or lies in ("在范围内或相接" / "inside or touching")."""
+    if metres >= 0.5:
+        return _distance(round(metres), lang)
+    other = atlas.feature(other_id)[1]
+    if any(is_approximate(r.get("location_basis"), r.get("location_precision_m")) for r in (row, other)):
+        return t("near_placeholder", lang)
+    if any(r.geometry is not None and r.geometry.geom_type in POLYGONS for r in (row, other)):
+        return t("near_touching", lang)
+    return _distance(0, lang)
 
 
 def _inside(atlas: Atlas, feature_id: str, groups: dict[str, list[str]], layer: str, lang: str,
