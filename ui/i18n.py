@@ -156,6 +156,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "results_no_layer": ("没有打开任何图层。", "No layer is switched on."),
     "article": ("文", "A"),
     "articles_cited": ("出处文章（点击查看）", "Articles cited (open for details)"),
+    "quotes": ("原文", "Original wording (原文, Chinese as printed)"),
     "outlet": ("媒体", "Outlet"),
     "q_about": ("约", "about"),
     "in_children_too": ("其中 {n} 个是上面已列出的相关要素，此处不再重复。",

@@ -149,6 +149,22 @@ def _facts(atlas: Atlas, row, lang: str, key: str, first: int | None = None, spa
         for sid in cited:
             with st.popover(labels.get(sid, str(sid)), key=f"{key}_src_{sid}"):
                 _article(atlas, sid, labels, lang)
+                _quotes([f for f in facts if f.get("source") == sid], lang)
+
+
+def _quotes(facts: list[dict], lang: str) -> None:
+    """The article's own words for each fact it gives (原文, always Chinese as printed), under the fact's label in
+    ``lang``, with what was derived from them (a resolved date, a unit conversion) in ``lang``."""
+    quoted = [f for f in facts if isinstance(f.get("quote_zh"), str) and f["quote_zh"].strip()]
+    if not quoted:
+        return
+    lines = []
+    for fact in quoted:
+        label = fact.get(f"label_{lang}") or fact.get("label_zh") or fact.get("attribute") or ""
+        line = f"*{md(label)}*: 「{md(fact['quote_zh'].strip())}」"
+        derived = note(fact, "derived", lang)
+        lines.append(line + (f"  \n↳ {md(derived)}" if derived else ""))
+    st.markdown(f"**{md(t('quotes', lang))}**  \n" + "  \n".join(lines))
 
 
 def _article(atlas: Atlas, sid: str, labels: dict[str, str], lang: str) -> None:
