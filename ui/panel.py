@@ -19,7 +19,7 @@ from geo.timeline import facts_in_period
 from ui import charts, session, timeline
 from ui.data import data_dir
 from ui.dates import window_text
-from ui.facts import article_labels, display, fact_when, outlet_text, value_text
+from ui.facts import article_labels, display, fact_when, note, outlet_text, value_text
 from ui.i18n import distance, kind_label, layer_label, name, t, tag_label
 from ui.location import district_name, location
 from ui.text import md
