@@ -26,6 +26,7 @@ refused before any XML parser sees it.
 from __future__ import annotations
 
 import logging
+import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -48,7 +49,7 @@ from geo.errors import upload_error as fail
 from geo.schema import HANGZHOU_BBOX
 from geo.upload_geometry import plain
 from geo.upload_kml import kml_text, read_kml
-from geo.upload_sheet import OLE2, read_workbook
+from geo.upload_sheet import OLE2, read_workbook, sheet_names
 from geo.upload_system import LABELS, named_system
 from geo.upload_table import ENCODINGS, check_coordinates, read_csv, table_points
 from geo.upload_vector import check_content, check_geojson, raw_frame
@@ -209,12 +210,28 @@ def _read_table(name: str, data: bytes, driver: str, options: UploadOptions, lim
             notes.append(UploadWarning("sheet_chosen", {"sheet": sheet, "sheets": ", ".join(sheets)}))
     if frame.empty:
         raise fail(UploadReadError, "no_rows", name)
-    geoms, lon, lat = table_points(name, frame, rows, options.lon, options.lat)
+    try:
+        geoms, lon, lat = table_points(name, frame, rows, options.lon, options.lat)
+    except CoordinateError as err:
+        if err.code != "no_coordinate_columns" or len(sheets) < 2:
+            raise
+        raise fail(CoordinateError, "no_coordinate_columns_sheets", name, sheet=sheet, sheets=", ".join(sheets),
+                   columns=err.params["columns"]) from None
     kept = frame.drop(columns=lon) if lat is None else frame  # a WKT/GeoJSON column is the geometry itself
     gdf = gpd.GeoDataFrame(kept, geometry=geoms, crs="EPSG:4326")
     hints = (" ".join(c for c in (lon, lat) if c), sheet, Path(name).stem)
     up = _finish(name, gdf, driver, options, encoding, notes, hints=hints, checked=lat is not None)
     return replace(up, columns=tuple(map(str, frame.columns)), lon=lon, lat=lat, sheet=sheet, sheets=sheets)
+
+
+def workbook_sheets(name: str, data: bytes) -> list[str]:
+    """The sheet names of an XLSX upload, [] when it cannot be opened (the reader then says why)."""
+    if upload_driver(name) != "XLSX" or data.startswith(OLE2):
+        return []
+    try:
+        return sheet_names(data)
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
+        return []
 
 
 def table_columns(name: str, data: bytes, options: UploadOptions = UploadOptions(), *,
@@ -229,6 +246,9 @@ def table_columns(name: str, data: bytes, options: UploadOptions = UploadOptions
             safe_zip(name, data, limits, driver="XLSX")
             return [str(c) for c in read_workbook(name, data, limits.max_features, options.sheet).frame.columns]
     except UploadError:
+        return []
+    except Exception:  # the column list is a convenience: log, and let the visitor type nothing
+        log.exception("columns of upload %r (%d bytes) could not be read", name, len(data))
         return []
     return []
 
@@ -341,4 +361,4 @@ def _names(props: pd.DataFrame, ids: list[str]) -> list[str]:
 
 __all__ = ["CRS_CHOICES", "ENCODINGS", "ERROR_TEXT", "LIMITS", "SYSTEMS", "UPLOAD_FORMATS", "CoordinateError",
            "Limits", "Upload", "UploadOptions", "UploadWarning", "read_upload", "safe_zip", "table_columns",
-           "upload_driver"]
+           "upload_driver", "workbook_sheets"]

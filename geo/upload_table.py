@@ -66,16 +66,22 @@ def read_csv(name: str, data: bytes, encoding: str, max_rows: int) -> tuple[pd.D
         delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
-    try:
-        grid = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, header=None,
-                           skip_blank_lines=False, nrows=max_rows + HEADER_SEARCH_ROWS + 2)
-    except pd.errors.EmptyDataError:
-        raise fail(UploadReadError, "empty", name) from None
-    except (pd.errors.ParserError, ValueError) as err:
-        found = re.search(r"(line|row) (\d+)", str(err))  # pandas: "line 7" (1-based) or "row 6" (0-based)
-        line = int(found.group(2)) + (found.group(1) == "row") if found else "?"
+    try:  # the csv module takes ragged rows (a title line above the header has fewer fields)
+        grid = []
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        start = 1
+        for row in reader:
+            if any("\n" in cell and delimiter in cell for cell in row):  # a stray quote swallowed the next lines
+                raise csv.Error(f"line {start}")
+            grid.append(row)
+            start = reader.line_num + 1
+            if len(grid) > max_rows + HEADER_SEARCH_ROWS + 2:
+                break
+    except csv.Error as err:
+        found = re.search(r"line (\d+)", str(err))
+        line = int(found.group(1)) if found else len(grid) + 1
         raise fail(UploadReadError, "bad_table", name, lineno=line) from None
-    return (*table_frame(name, grid.to_numpy(dtype=object).tolist(), max_rows), used)
+    return (*table_frame(name, grid, max_rows), used)
 
 
 def table_frame(name: str, grid: list[list], max_rows: int) -> tuple[pd.DataFrame, np.ndarray]:
@@ -113,18 +119,26 @@ def find_header(grid: list[list]) -> tuple[int, int, list[str] | None]:
     filled = [i for i, row in enumerate(grid[:HEADER_SEARCH_ROWS]) if any(_text(c) for c in row)]
     for i in filled:
         texts = [c for c in grid[i] if _text(c)]
-        if not texts or any(isinstance(c, int | float) and not isinstance(c, bool) for c in texts):
+        numbers = sum(isinstance(c, int | float) and not isinstance(c, bool) for c in texts)
+        if not texts or numbers * 2 > len(texts):  # a data row, not a header
             continue
         single = _header_names(grid[i])
         if all(find_columns(single)) or geometry_column(single, grid[i + 1:i + 21]):
             return i, 1, single
-        if i + 1 < len(grid):
+        if i + 1 < len(grid) and _spans(grid[i], grid[i + 1]):
             double = _header_names(grid[i + 1], parent=grid[i])
             if all(find_columns(double)):
                 return i, 2, double
     if not filled:
         return 0, 1, None
     return filled[0], 1, _header_names(grid[filled[0]])
+
+
+def _spans(parent: list, child: list) -> bool:
+    """Whether ``parent`` reads as the upper row of a two-row header over ``child`` rather than a title: it has
+    several names, or a name above an empty cell (a name merged over both rows)."""
+    above = [i for i, c in enumerate(parent) if _text(c)]
+    return len(above) >= 2 or any(i >= len(child) or not _text(child[i]) for i in above)
 
 
 def _rows(name: str, frame: pd.DataFrame, max_rows: int, offset: int) -> tuple[pd.DataFrame, np.ndarray]:

@@ -7,9 +7,9 @@ The one place that knows how to launch the app: tests/browser/conftest.py, bench
         page.goto(server.app_url(basemap="none")); wait_idle(page)
 
 Every server gets the production settings of .streamlit/config.toml plus the ones below on its command line (no file
-watcher, no run-on-save, no usage statistics), binds 127.0.0.1 only, and reads its data from ``data_dir``
-(ATLAS_DATA_DIR). ``settings`` overrides single options (e.g. ``{"server.fileWatcherType": "auto"}`` to measure
-the development settings).
+watcher, no run-on-save, no full GC after each script run, no usage statistics), binds 127.0.0.1 only, and reads its
+data from ``data_dir`` (ATLAS_DATA_DIR). ``settings`` overrides single options (e.g.
+``{"server.fileWatcherType": "auto"}`` to measure the development settings).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ PRODUCTION = {
     "server.headless": "true",
     "server.fileWatcherType": "none",
     "server.runOnSave": "false",
+    "runner.postScriptGC": "false",
     "browser.gatherUsageStats": "false",
 }
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'

@@ -7,14 +7,14 @@ from __future__ import annotations
 import json
 
 import streamlit as st
-from streamlit_folium import st_folium
+import streamlit_folium
 
 from geo.io import Atlas
 from layers import scale
 from layers.basemaps import BASEMAPS, basemap_group
 from layers.escape import escape
 from layers.points import points_group, points_payload
-from layers.prerendered import Prerendered, prerender
+from layers.prerendered import BaseMap, Prerendered, base_parts, component_args, prerender, prerendered
 from layers.render import (
     areas_group,
     base_map,
@@ -62,7 +62,7 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
     base = BASEMAPS[view.basemap]
     system = base.system
     lang = view.lang
-    groups = [basemap_group(base.id, tianditu_key, notice=escape(t("tiles_failed", lang)))]
+    groups = [_cached("tiles", 0, base.id, tianditu_key, notice=escape(t("tiles_failed", lang)))]
     legend: dict[str, list[str]] = {}
     canvases, point_layers = [], []
     for lid in view.layers:
@@ -71,25 +71,66 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
         if len(ids.get(lid, ())) > scale.CANVAS_THRESHOLD:  # large point layers: one canvas (layers/scale.py)
             gdf = scale.subset(atlas.layers[lid], ids[lid])
             if scale.layer_rendering(gdf) == "canvas":
-                canvases.append(scale.canvas_group(gdf, lid, name=lid, system=system,
-                                                   cache_key=(directory, atlas.hash, view.filter_key)))
+                canvases.append((gdf, lid))
                 legend[lid] = sorted(gdf["kind"].unique().tolist())
                 continue
         groups.append(Prerendered(data.overlay_script(directory, atlas.hash, lid, view.filter_key, system, lang,
                                                       len(groups))))  # built once per view (layers/prerendered.py)
         point_layers.append(lid)
         legend[lid] = data.visible_kinds(directory, atlas.hash, lid, view.filter_key)
-    groups.extend(canvases)
+    for gdf, lid in canvases:
+        groups.append(_canvas(directory, atlas.hash, view.filter_key, lid, system, len(groups), gdf))
     groups.append(Prerendered(data.points_script(directory, atlas.hash, tuple(point_layers), view.filter_key,
                                                  system, lang, tuple(point_text(lang).items()), len(groups))))
     uploaded = upload.current()  # the visitor's own layer, or None
     groups.extend(_upload_groups(uploaded, view, system, lang, len(groups)))
-    groups.append(_selection(atlas, directory, view, system, uploaded))
-    groups.append(measure_group(lang))
-    groups.append(legend_group(legend, lang, t("map_note", lang), t("legend", lang),
-                               symbols=[(key, t(f"sym_{key}", lang)) for key in SYMBOLS]))
-    st_folium(base_map(), key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
-              returned_objects=RETURNED, feature_group_to_add=groups, on_change=_on_click)
+    groups.append(_selection(atlas, directory, view, system, uploaded, len(groups)))
+    groups.append(_cached("measure", len(groups), lang))
+    groups.append(_cached("legend", len(groups), tuple((k, tuple(v)) for k, v in legend.items()), lang,
+                          t("map_note", lang), t("legend", lang),
+                          symbols=tuple((key, t(f"sym_{key}", lang)) for key in SYMBOLS)))
+    _component(groups)
+
+
+@st.cache_resource(show_spinner=False)
+def _base() -> tuple[BaseMap, str]:
+    """The base map as st_folium derives it, rendered once per process (the same for every visitor, view and
+    language), and the component's key st_folium would derive from it."""
+    base = base_parts(base_map(), RETURNED)
+    return base, streamlit_folium.generate_js_hash(base.script, MAP_KEY, False)
+
+
+def _component(groups: list) -> None:
+    """What st_folium(base_map(), key=MAP_KEY, feature_group_to_add=groups, ...) sends, without building or
+    rendering a folium object per run (layers/prerendered.py): the base map is rendered once per process, the
+    groups are prerendered and cached on plain keys."""
+    base, hash_key = _base()
+
+    def on_change() -> None:  # st_folium's own: the component's value under MAP_KEY, then ours
+        st.session_state[MAP_KEY] = st.session_state.get(hash_key, {})
+        _on_click()
+
+    streamlit_folium._component_func(**component_args(base, groups, height=MAP_HEIGHT, width=None,
+                                                      returned_objects=RETURNED), key=hash_key, on_change=on_change)
+
+
+GROUPS = {"tiles": basemap_group, "measure": measure_group, "selection": highlight_group,
+          "legend": lambda visible, *args, **kwargs: legend_group(dict(visible), *args, **kwargs)}
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _cached(kind: str, index: int, *args, **kwargs) -> Prerendered:
+    """The group ``GROUPS[kind](*args, **kwargs)`` (tiles, measure tool, selection, legend: a dict is given as
+    a tuple of items) prerendered at position ``index``, once per plain arguments."""
+    return prerendered(GROUPS[kind](*args, **kwargs), index)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _canvas(directory: str, content_hash: str, fkey: tuple, layer: str, system: str, index: int,
+            _gdf) -> Prerendered:
+    """A large point layer's canvas group, prerendered once per view (``_gdf``: its visible features)."""
+    return prerendered(scale.canvas_group(_gdf, layer, name=layer, system=system,
+                                          cache_key=(directory, content_hash, fkey)), index)
 
 
 def _upload_points_frame(uploaded, view):
@@ -131,7 +172,7 @@ def _upload_groups(uploaded, view, system: str, lang: str, index: int) -> list:
     return [Prerendered(areas_script), Prerendered(points_script)]
 
 
-def _selection(atlas: Atlas, directory: str, view, system: str, uploaded=None):
+def _selection(atlas: Atlas, directory: str, view, system: str, uploaded=None, index: int = 0):
     """The selected feature and its uncertainty; fitted once per selection made outside the map."""
     fit = bool(view.sel) and st.session_state.get(session.PAN) == view.sel
     if upload.is_upload_id(view.sel):
@@ -142,8 +183,8 @@ def _selection(atlas: Atlas, directory: str, view, system: str, uploaded=None):
             st.session_state[session.PAN] = ""
         return highlight_group(upload_collection(gdf, "", system), fit=fit)
     if not (view.sel and view.sel in atlas):
-        return highlight_group(None)
+        return _cached("selection", index, None)
     if fit:
         st.session_state[session.PAN] = ""
-    return highlight_group(data.highlight_json(directory, atlas.hash, view.sel, system, view.lang),
-                           data.uncertainty_json(directory, atlas.hash, view.sel, system), fit=fit)
+    return _cached("selection", index, data.highlight_json(directory, atlas.hash, view.sel, system, view.lang),
+                   data.uncertainty_json(directory, atlas.hash, view.sel, system), fit=fit)

@@ -14,6 +14,7 @@ import re
 import streamlit as st
 
 from geo.io import Atlas
+from geo.precision import is_approximate
 from geo.schema import LAYERS
 from geo.spatial import inside, nearby, related
 from geo.timeline import facts_in_period
@@ -186,6 +187,22 @@ def _facts(atlas: Atlas, row, lang: str, key: str, first: int | None = None, spa
         for sid in cited:
             with st.popover(labels.get(sid, str(sid)), key=f"{key}_src_{sid}"):
                 _article(atlas, sid, labels, lang)
+                _quotes([f for f in facts if f.get("source") == sid], lang)
+
+
+def _quotes(facts: list[dict], lang: str) -> None:
+    """The article's own words for each fact it gives (原文, always Chinese as printed), under the fact's label in
+    ``lang``, with what was derived from them (a resolved date, a unit conversion) in ``lang``."""
+    quoted = [f for f in facts if isinstance(f.get("quote_zh"), str) and f["quote_zh"].strip()]
+    if not quoted:
+        return
+    lines = []
+    for fact in quoted:
+        label = fact.get(f"label_{lang}") or fact.get("label_zh") or fact.get("attribute") or ""
+        line = f"*{md(label)}*: 「{md(fact['quote_zh'].strip())}」"
+        derived = note(fact, "derived", lang)
+        lines.append(line + (f"  \n↳ {md(derived)}" if derived else ""))
+    st.markdown(f"**{md(t('quotes', lang))}**  \n" + "  \n".join(lines))
 
 
 def _article(atlas: Atlas, sid: str, labels: dict[str, str], lang: str) -> None:
@@ -290,8 +307,22 @@ def _nearby(atlas: Atlas, feature_id: str, row, lang: str, listed: set[str]) -> 
     ids = [fid for fid in found["id"] if fid not in listed]
     if len(ids) < len(found):
         st.caption(t("in_children_too", lang, n=len(found) - len(ids)))
-    suffixes = {rec.id: f" · {_distance(round(rec.distance_m), lang)}" for rec in found.itertuples()}
+    suffixes = {rec.id: f" · {_near_distance(atlas, row, rec.id, rec.distance_m, lang)}" for rec in found.itertuples()}
     _buttons(atlas, ids, lang, key="near_", suffixes=suffixes)
+
+
+def _near_distance(atlas: Atlas, row, other_id: str, metres: float, lang: str) -> str:
+    """A nearby feature's distance in words: "1.41 公里"; not "0 米" when the two only share a stand-in point
+    (either stands at its parent's, district's or city's position: "同一代表位置" / "same placeholder position"),
+    nor when one is an area the other touches or lies in ("在范围内或相接" / "inside or touching")."""
+    if metres >= 0.5:
+        return _distance(round(metres), lang)
+    other = atlas.feature(other_id)[1]
+    if any(is_approximate(r.get("location_basis"), r.get("location_precision_m")) for r in (row, other)):
+        return t("near_placeholder", lang)
+    if any(r.geometry is not None and r.geometry.geom_type in POLYGONS for r in (row, other)):
+        return t("near_touching", lang)
+    return _distance(0, lang)
 
 
 def _inside(atlas: Atlas, feature_id: str, groups: dict[str, list[str]], layer: str, lang: str,

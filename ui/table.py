@@ -11,10 +11,12 @@ from geo.export_files import FORMATS, export_bytes
 from geo.io import Atlas
 from layers.scale import subset
 from ui import data, session
+from ui.facts import display
 from ui.i18n import basis_label, kind_label, layer_label, t
 from ui.timeline import date_text
 
 TABLE_KEY = "table"
+ID_COLUMN = "id"  # kept in the frame to map a chosen row to its feature; not sent to the page
 TABLE_IDS = "_table_ids"
 # At most this many rows are built and sent (make bench: 100k rows cost seconds per rerun and megabytes);
 # the heading still gives the full count, and the export holds every visible feature.
@@ -35,8 +37,10 @@ def visible_frame(atlas: Atlas, view, ids: dict[str, list[str]]) -> pd.DataFrame
             continue
         gdf = subset(atlas.layers[lid], ids.get(lid, [])).iloc[:TABLE_MAX_ROWS - len(rows)]
         for _, row in gdf.iterrows():
+            first, second = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
             rows.append({
-                "id": row["id"], t("name_zh", lang): row.get("name_zh"), t("name_en", lang): row.get("name_en"),
+                ID_COLUMN: row["id"], t("name", lang): display(row.get(first) or row.get(second), lang),
+                t(f"{second}", lang): display(row.get(second), second[-2:]),
                 t("layer", lang): layer_label(lid, lang), t("kind", lang): kind_label(lid, row.get("kind"), lang),
                 t("district", lang): names.get(row.get("adcode"), ""),
                 t("first_date", lang): date_text(firsts[row["id"]], lang) if row["id"] in firsts
@@ -74,12 +78,13 @@ def render_table(atlas: Atlas, view, ids: dict[str, list[str]]) -> None:
     if total > len(frame):
         st.caption(f"仅列出前 {len(frame)} 项；请用筛选缩小范围，或导出全部。" if lang == "zh" else
                    f"Listing the first {len(frame)}; narrow with the filters, or export them all.")
-    st.session_state[TABLE_IDS] = frame["id"].tolist() if len(frame) else []
+    st.session_state[TABLE_IDS] = frame[ID_COLUMN].tolist() if len(frame) else []
     if frame.empty:
         st.caption(t("no_data", lang))
         return
-    st.dataframe(frame, key=TABLE_KEY, on_select=_on_table_select, selection_mode="single-row", hide_index=True,
-                 width="stretch", height=320)
+    # the ids select rows (TABLE_IDS); what people read starts with the name, no internal id is shown
+    st.dataframe(frame.drop(columns=[ID_COLUMN]), key=TABLE_KEY, on_select=_on_table_select,
+                 selection_mode="single-row", hide_index=True, width="stretch", height=320)
 
 
 EXPORT_EAGER_MAX = 2000  # features; above this the export file is built on click

@@ -32,7 +32,9 @@ from geo.upload import (
     read_upload,
     table_columns,
     upload_driver,
+    workbook_sheets,
 )
+from geo.upload_system import LABELS
 from ui import data, session
 from ui.i18n import layer_label, t
 from ui.text import md
@@ -120,6 +122,11 @@ def _parse(digest: str, name: str, options: tuple, _data: bytes) -> Upload | Fai
 @st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
 def _columns(digest: str, name: str, encoding: str, sheet: str, _data: bytes) -> list[str]:
     return table_columns(name, _data, UploadOptions(encoding=encoding, sheet=sheet or None))
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def _sheets(digest: str, name: str, _data: bytes) -> list[str]:
+    return workbook_sheets(name, _data)
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
@@ -217,16 +224,24 @@ def render_sidebar(lang: str) -> None:
             st.caption(md(f"{t('upload_read_as', lang)}: " + " · ".join(n for n in note if n)))
             for warning in parsed.warnings:
                 st.warning(md(error_text(warning.code, warning.params, lang)), icon=":material/warning:")
-        projected = not isinstance(parsed, Failed) and parsed.source_crs not in SYSTEMS
-        if driver and not projected:  # lon/lat data: the visitor says which system (auto: what the file names)
+        read = None if isinstance(parsed, Failed) else parsed
+        if driver and not (read and read.source_crs not in SYSTEMS):  # lon/lat data: the visitor says which system
+            used = read.source_crs if read else ""
+
+            def crs_label(c: str) -> str:
+                if c == "auto" and used:  # "Detect: BD-09", the system the file's names gave (or WGS84)
+                    return t("crs_auto_as", lang).format(label=LABELS[used])
+                return t(f"crs_{c}", lang).split("（")[0].split(" (")[0]
+
             st.selectbox(t("upload_crs", lang), CRS_CHOICES, key="upload_crs", help=t("upload_crs_help", lang),
-                         format_func=lambda c: t(f"crs_{c}", lang).split("（")[0].split(" (")[0])
-        if driver == "XLSX" and not isinstance(parsed, Failed) and len(parsed.sheets) > 1:
-            sheets = ["", *parsed.sheets]
-            if st.session_state.get("upload_sheet") not in sheets:
+                         format_func=crs_label)
+        sheets = _sheets(digest, name, content) if driver == "XLSX" else []
+        if len(sheets) > 1:  # shown on failure too: the coordinates may be on another sheet
+            if st.session_state.get("upload_sheet") not in ["", *sheets]:
                 st.session_state["upload_sheet"] = ""
-            st.selectbox(t("upload_sheet", lang), sheets, key="upload_sheet",
-                         format_func=lambda v: v or t("sheet_auto", lang).format(sheet=parsed.sheet))
+            st.selectbox(t("upload_sheet", lang), ["", *sheets], key="upload_sheet",
+                         format_func=lambda v: v or (t("sheet_auto", lang).format(sheet=read.sheet) if read
+                                                     else t("col_auto", lang)))
         if driver in ("CSV", "GeoJSON", "ESRI Shapefile", "KML"):
             st.selectbox(t("upload_encoding", lang), ENCODINGS, key="upload_encoding",
                          format_func=lambda e: t("enc_auto", lang) if e == "auto" else e.upper())

@@ -61,7 +61,8 @@ def test_moving_the_slider_filters_counts_map_table_and_url(app, atlas):
     assert query(at) == {"period": "2024-10/2025-06", "basemap": "none"}
     (table,) = nodes(block(at, "side_panel"), "dataframe") or [at.dataframe(key="table")]
     firsts = first_dates(atlas)
-    dates = dict(zip(table.value["id"], table.value["最早日期"], strict=True))
+    assert "id" not in table.value.columns  # names, not internal ids
+    dates = dict(zip(at.session_state["_table_ids"], table.value["最早日期"], strict=True))
     assert set(dates) == {fid for lid in DEFAULT_LAYERS for fid in wanted[lid]}
     assert all(dates[fid] == (date_text(firsts[fid], "zh") if fid in firsts else "未注明日期") for fid in dates)
     at.select_slider(key="period").set_range(*(str(m) for m in month_span(atlas))).run()

@@ -211,3 +211,40 @@ def test_uploaded_layer_is_drawn_escaped_filtered_and_selectable_on_the_map(app)
     at.run()
     script = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
     assert "atlas-sel-up_1" in script and "fitBounds" in script
+
+
+CORPUS = UPLOADS / "corpus"
+
+
+def upload_corpus(at: AppTest, name: str) -> AppTest:
+    at.file_uploader(key="upload_file_0").set_value((name, (CORPUS / name).read_bytes(), "application/octet-stream"))
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_workbook_sheets_are_named_and_chosen(app):
+    at = upload_corpus(app("en"), "gen_two_data_sheets.xlsx")
+    assert "gen\\_two\\_data\\_sheets\\.xlsx (3)" in toggles(at)
+    assert any("read sheet 杭州" in w.value for w in at.warning)
+    sheet = at.selectbox(key="upload_sheet")
+    assert sheet.options == ["Detect (the sheet with coordinates: 杭州)", "杭州", "宁波"]
+    sheet.set_value("宁波").run()
+    assert "gen\\_two\\_data\\_sheets\\.xlsx (1)" in toggles(at)
+
+
+def test_no_sheet_with_coordinates_offers_the_sheets_and_the_columns(app):
+    at = upload_corpus(app(), "gen_sheets_without_coordinates.xlsx")
+    assert "没有工作表带经纬度列" in at.error[0].value
+    assert not [t for t in toggles(at) if "gen\\_sheets" in t]
+    at.selectbox(key="upload_sheet").set_value("名单").run()
+    at.selectbox(key="upload_lon").set_value("东").run()
+    at.selectbox(key="upload_lat").set_value("北").run()
+    assert "gen\\_sheets\\_without\\_coordinates\\.xlsx (3)" in toggles(at) and not at.error
+
+
+def test_detect_says_which_system_the_columns_name(app):
+    at = upload_corpus(app("en"), "gen_bd09_columns.csv")
+    crs = at.selectbox(key="upload_crs")
+    assert crs.value == "auto" and crs.options[0] == "Detect: BD-09"
+    assert join_table(at)["District"].tolist() == ["Xihu District", "Xihu District", "Binjiang District"]

@@ -37,3 +37,42 @@ def test_a_replayed_group_is_not_compiled_again():
     """A script that looks like a Jinja template stays verbatim (it was rendered already)."""
     script = "var x = '{{ not a template }}';"
     assert script in sent(Prerendered(script), 0)
+
+
+def st_folium_args(m, groups, monkeypatch) -> dict:
+    """The arguments st_folium itself passes to its component for ``m`` and ``groups`` (captured, not run)."""
+    import streamlit_folium
+
+    seen = {}
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: seen.update(kwargs))
+    streamlit_folium.st_folium(m, key="k", height=620, use_container_width=True,
+                               returned_objects=["last_active_drawing", "last_object_clicked"],
+                               feature_group_to_add=groups)
+    return seen
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_component_args_are_what_st_folium_passes(mini_atlas, monkeypatch, lang):
+    """The base map rendered once and the groups prerendered give st_folium's very arguments (but its key and
+    callback), the map's random id included."""
+    from layers.basemaps import basemap_group
+    from layers.prerendered import base_parts, component_args, prerendered
+    from layers.render import highlight_group, legend_group, measure_group
+
+    collection = display_collection(mini_atlas.layers["parks"], "parks", lang)
+
+    def groups():
+        return [basemap_group("amap_road", notice="tiles failed"), overlay_group("parks", collection, lang),
+                highlight_group(None), measure_group(lang), legend_group({"parks": ["science_park"]}, lang)]
+
+    returned = ["last_active_drawing", "last_object_clicked"]
+    m, other = base_map(), base_map()
+    other._id = m._id  # the same map (st_folium sends its random id)
+    expected = st_folium_args(m, groups(), monkeypatch)
+    base = base_parts(other, returned)
+    cached = [prerendered(g, i) for i, g in enumerate(groups())]
+    args = component_args(base, cached, height=620, width=None, returned_objects=returned)
+    assert {k: v for k, v in expected.items() if k not in ("key", "on_change")} == args
+    assert "L.Control.Measure" in args["feature_group"] and any("measure" in j for j in args["js_links"])
+    # a folium group not prerendered is rendered in place: the same string
+    assert component_args(base, groups(), height=620, width=None, returned_objects=returned) == args
