@@ -1,5 +1,6 @@
-"""Data for the page: the atlas read once per content hash, and serialised map/export strings cached on
-plain keys (directory, atlas hash, layer, filter values, coordinate system, language) — never on frames.
+"""Data for the page: the atlas (geo.io.load_atlas, strict=False) read once per content hash, and serialised
+map/export strings cached on plain keys (directory, atlas hash, layer, filter values, coordinate system,
+language) — never on frames.
 
 A bad layer file does not take the page down: its LayerError (file, feature, reason) is reported and the
 other layers load. Any other exception surfaces. Messages name files relative to the data directory
@@ -22,12 +23,11 @@ from geo.errors import LayerError, relative_paths
 from geo.export import to_geojson
 from geo.filters import Filters, apply_filters, search
 from geo.geometry import round_geometries
-from geo.io import SOURCES_FILE, Atlas, atlas_hash, read_layer, read_sources
+from geo.io import Atlas, data_version, load_atlas
 from geo.precision import anchors, uncertainty
-from geo.schema import KINDS, LAYERS
+from geo.schema import KINDS
 from geo.timeline import first_dates as _first_dates
 from geo.timeline import month_span as _month_span
-from geo.validate import validate_dir
 from layers.points import points_group, points_payload
 from layers.prerendered import prerender
 from layers.render import DisplayText, display_collection, overlay_group, split_points
@@ -35,7 +35,6 @@ from ui.i18n import distance, kind_label, layer_label
 from ui.i18n import name as feature_name
 
 ROOT = Path(__file__).resolve().parents[1]
-MAX_ERRORS_PER_FILE = 5
 
 
 def data_dir() -> str:
@@ -50,57 +49,21 @@ class Loaded:
 
 
 def current_hash(directory: str) -> str:
-    return atlas_hash(directory) if Path(directory).is_dir() else ""
+    """The data's content hash, checked by file stat on every run (geo.io.data_version): hashed only on change."""
+    return data_version(directory) if Path(directory).is_dir() else ""
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load(directory: str, content_hash: str) -> Loaded:
-    """Every readable, valid layer of ``directory``; files with errors are skipped and reported."""
+    """geo.io.load_atlas(directory, strict=False): every readable, valid layer; the others reported."""
     path = Path(directory)
-    errors: list[str] = []
     if not path.is_dir():
         message = str(LayerError("data directory not found (set ATLAS_DATA_DIR or run from the repository)",
                                  path=directory))
         return Loaded(atlas=Atlas(layers={}, sources={}, hash=content_hash, data_dir=path),
                       errors=(relative_paths(message, path),))
-    bad_files: dict[str, list[str]] = {}
-    for problem in validate_dir(path):
-        if problem.severity == "error":
-            bad_files.setdefault(Path(problem.file).name, []).append(str(problem))
-    layers: dict[str, gpd.GeoDataFrame] = {}
-    for lid, (file_name, _zh, _en) in LAYERS.items():
-        file = path / file_name
-        if not file.is_file():
-            continue
-        if file_name in bad_files:
-            problems = bad_files[file_name]
-            errors.extend(problems[:MAX_ERRORS_PER_FILE])
-            if len(problems) > MAX_ERRORS_PER_FILE:
-                errors.append(f"{file_name}: … {len(problems) - MAX_ERRORS_PER_FILE} more")
-            continue
-        try:
-            layers[lid] = read_layer(file)
-        except LayerError as err:
-            errors.append(str(err))
-    sources: dict[str, dict] = {}
-    if (path / SOURCES_FILE).is_file():
-        try:
-            sources = read_sources(path / SOURCES_FILE)
-        except LayerError as err:
-            errors.append(str(err))
-    for name, problems in bad_files.items():
-        if name not in {spec[0] for spec in LAYERS.values()}:
-            errors.extend(problems[:MAX_ERRORS_PER_FILE])
-    accepted: dict[str, gpd.GeoDataFrame] = {}
-    for lid, gdf in layers.items():  # a duplicate id across files drops the later file
-        try:
-            Atlas(layers={**accepted, lid: gdf}, sources=sources, hash=content_hash, data_dir=path)
-        except LayerError as err:
-            errors.append(f"{LAYERS[lid][0]}: {err}")
-            continue
-        accepted[lid] = gdf
-    atlas = Atlas(layers=accepted, sources=sources, hash=content_hash, data_dir=path)
-    return Loaded(atlas=atlas, errors=tuple(dict.fromkeys(relative_paths(e, path) for e in errors)))
+    atlas, problems = load_atlas(path, strict=False)
+    return Loaded(atlas=atlas, errors=problems)
 
 
 def get() -> Loaded:
