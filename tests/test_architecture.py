@@ -40,12 +40,19 @@ def imports(path: Path) -> set[str]:
     return found
 
 
+# Known and named: geo.io.load_atlas(strict=False) validates through geo.validate, which reads sources (and
+# geo.spatial, geo.validate_quotes) through geo.io: a cycle through geo.io's lazy import of geo.validate, left to the
+# regrouping of geo/ (issue 14 item 5). Any other cycle fails.
+KNOWN_CYCLE_EDGES = {("geo.io", "geo.validate")}
+
 MODULES = sources()
-GRAPH = {name: {m for m in imports(path) if m in MODULES and m != name} for name, path in MODULES.items()}
+GRAPH = {name: {m for m in imports(path) if m in MODULES and m != name and (name, m) not in KNOWN_CYCLE_EDGES}
+         for name, path in MODULES.items()}
 
 
 def test_the_source_was_found():
     assert {"geo.io", "layers.render", "ui.mapview", "serve.launcher", "streamlit_app"} <= set(MODULES)
+    assert {"geo.export_files"} <= GRAPH["ui.table"] and "geo.export" in GRAPH["geo.export_files"]
 
 
 @pytest.mark.parametrize(("package", "forbidden"), [
