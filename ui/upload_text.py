@@ -19,7 +19,7 @@ UPLOAD_STRINGS: dict[str, tuple[str, str]] = {
                  "Detect (as the columns, sheet or file name say; else WGS84)"),
     "upload_sheet": ("工作表", "Sheet"),
     "crs_auto_as": ("自动：{label}", "Detect: {label}"),
-    "sheet_auto": ("自动（有坐标列的工作表：{sheet}）", "Detect (the sheet with coordinates: {sheet})"),
+    "sheet_auto": ("自动：{sheet}", "Detect: {sheet}"),
     "enc_auto": ("自动识别", "Detect"),
     "upload_lon": ("经度列", "Longitude column"),
     "upload_lat": ("纬度列", "Latitude column"),
