@@ -46,6 +46,7 @@ from geo.errors import (
     UploadReadError,
 )
 from geo.errors import upload_error as fail
+from geo.geometry import families as geometry_families
 from geo.schema import HANGZHOU_BBOX
 from geo.upload_geometry import plain
 from geo.upload_kml import kml_text, read_kml
@@ -260,8 +261,7 @@ def _check_geometries(name: str, geoms: np.ndarray) -> None:
     if missing.size:
         raise fail(UploadGeometryError, "missing_geometry", name, where=f"feature {missing[0] + 1}",
                    feature=int(missing[0]) + 1, count=int(missing.size))
-    families = pd.Series(shapely.get_type_id(geoms)).map(
-        {0: "point", 4: "point", 1: "line", 2: "line", 5: "line", 3: "polygon", 6: "polygon"}).fillna("collection")
+    families = geometry_families(geoms)
     kinds = list(dict.fromkeys(families))
     if len(kinds) > 1:
         first = int(np.flatnonzero(families.to_numpy() == kinds[1])[0])

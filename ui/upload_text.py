@@ -46,7 +46,7 @@ UPLOAD_STRINGS: dict[str, tuple[str, str]] = {
     "property": ("属性名", "Property"),
     "park": ("所在园区", "Park"),
     "nearest": ("最近的地图要素", "Nearest atlas feature"),
-    "distance_m": ("距离（米）", "Distance (m)"),
+    "distance": ("距离", "Distance"),
     "upload_layer": ("上传图层", "Uploaded layer"),
     "fmt_geojson": ("GeoJSON", "GeoJSON"),
     "fmt_gpkg": ("GeoPackage（QGIS/ArcGIS）", "GeoPackage (QGIS/ArcGIS)"),
