@@ -30,7 +30,8 @@ def systems_named(text: str) -> set[str]:
 
 def named_system(*texts: str | None) -> tuple[str | None, str | None]:
     """(system, the text naming it) from the first text that names exactly one system; texts that name several
-    (``wgs84_to_gcj02.csv``) are skipped. The coordinate columns come first, then the sheet, then the file name."""
+    (``wgs84_to_gcj02.csv``) are skipped. The coordinate columns come first, then the lines above a table's header,
+    the sheet, the file name."""
     for text in texts:
         if not text:
             continue

@@ -92,7 +92,10 @@ def table_frame(name: str, grid: list[list], max_rows: int) -> tuple[pd.DataFram
     width = len(columns)
     body = [(list(r) + [None] * width)[:width] for r in grid[start + depth:]]
     frame = pd.DataFrame(body, columns=columns, dtype=object)
-    return _rows(name, frame, max_rows, offset=start + depth + 1)
+    frame, rows = _rows(name, frame, max_rows, offset=start + depth + 1)
+    # the lines above the header ("坐标系：百度", a title): a hint to the coordinate system
+    frame.attrs["title"] = " ".join(_text(c) for r in grid[:start] for c in r if _text(c))[:500]
+    return frame, rows
 
 
 def _text(value) -> str:
