@@ -73,7 +73,9 @@ def test_bad_geometry_text_is_named_by_index():
     (("WGS84经度 WGS84纬度",), "wgs84"),
     (("lng lat", "百度坐标"), "bd09"),  # the sheet names it
     (("lng lat", None, "poi_gcj02"), "gcj02"),  # the file name names it
-    (("lng lat", None, "wgs84_to_gcj02"), None),  # names two: no guess
+    (("lng lat", None, "wgs84_to_gcj02"), "gcj02"),  # names two: the one ending the name
+    (("lng lat", None, "upload-baidu-pois_joined_2026-01-01_gcj02"), "gcj02"),  # the atlas's export name
+    (("lng lat", None, "gcj02_vs_wgs84_check"), None),  # names two, neither at the end: no guess
     (("lon lat", None, "sites"), None),
     (("bdlng badge",), None),  # "bd" inside a word is not Baidu
 ])
