@@ -31,8 +31,8 @@ def systems_named(text: str) -> set[str]:
 def named_system(*texts: str | None) -> tuple[str | None, str | None]:
     """(system, the text naming it) from the first text that names exactly one system; texts that name several
     (``gcj02_vs_wgs84_check.csv``) are skipped unless one ends the text (``wgs84_to_gcj02``, the atlas's
-    export names ``upload-…_joined_<date>_<system>``). The coordinate columns come first, then the lines above a table's header,
-    the sheet, the file name."""
+    export names ``upload-…_joined_<date>_<system>``). The coordinate columns come first, then the lines above a
+    table's header, the sheet, the file name."""
     for text in texts:
         if not text:
             continue
