@@ -88,7 +88,7 @@ ERROR_TEXT_ZH: dict[str, str] = {
     "unknown_sheet": "没有名为 {sheet} 的工作表（工作表：{sheets}）",
     "bad_table": "表格在第 {lineno} 行出错（多余的引号或分隔符？）",
     "bad_wkt": "{column} 列中的几何不是 WKT 或 GeoJSON：{value}（共 {count} 处）",
-    "unsupported_geometry": "几何图形无法读取：点数太少，或是地图无法显示的类型（共 {count} 个要素）",
+    "unsupported_geometry": "几何图形（{kind}）无法读取：点数太少，或是地图无法显示的类型（共 {count} 个要素）",
     "no_geometry": "{count} 个要素都没有几何图形（如果是表格，请上传带经纬度列的 CSV/XLSX）",
     "no_rows": "表格只有表头，没有数据行",
     "encoding": "不是有效的 {encoding} 文本；请选择其他编码",
