@@ -129,8 +129,8 @@ ERROR_TEXT: dict[str, str] = {
     "unknown_sheet": "no sheet {sheet} (sheets: {sheets})",
     "bad_table": "the table's rows are broken at line {lineno} (a stray quote or separator?)",
     "bad_wkt": "the geometry in column {column} is not WKT or GeoJSON: {value} ({count} like this)",
-    "unsupported_geometry": "its geometry cannot be read: too few points, or a kind the map cannot show "
-                            "({count} features like this)",
+    "unsupported_geometry": "its geometry ({kind}) cannot be read: too few points, or a kind the map cannot "
+                            "show ({count} features like this)",
     "no_geometry": "none of its {count} features has a geometry (a table? upload CSV/XLSX with coordinate columns)",
     "no_rows": "the table has a header but no data rows",
     "encoding": "not valid {encoding} text; choose another encoding",

@@ -220,7 +220,7 @@ def _read_table(name: str, data: bytes, driver: str, options: UploadOptions, lim
                    columns=err.params["columns"]) from None
     kept = frame.drop(columns=lon) if lat is None else frame  # a WKT/GeoJSON column is the geometry itself
     gdf = gpd.GeoDataFrame(kept, geometry=geoms, crs="EPSG:4326")
-    hints = (" ".join(c for c in (lon, lat) if c), sheet, Path(name).stem)
+    hints = (" ".join(c for c in (lon, lat) if c), frame.attrs.get("title"), sheet, Path(name).stem)
     up = _finish(name, gdf, driver, options, encoding, notes, hints=hints, checked=lat is not None)
     return replace(up, columns=tuple(map(str, frame.columns)), lon=lon, lat=lat, sheet=sheet, sheets=sheets)
 

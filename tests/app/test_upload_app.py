@@ -235,7 +235,7 @@ def test_workbook_sheets_are_named_and_chosen(app):
     assert "gen\\_two\\_data\\_sheets\\.xlsx (3)" in toggles(at)
     assert any("read sheet 杭州" in w.value for w in at.warning)
     sheet = at.selectbox(key="upload_sheet")
-    assert sheet.options == ["Detect (the sheet with coordinates: 杭州)", "杭州", "宁波"]
+    assert sheet.options == ["Detect: 杭州", "杭州", "宁波"]
     sheet.set_value("宁波").run()
     assert "gen\\_two\\_data\\_sheets\\.xlsx (1)" in toggles(at)
 
