@@ -30,6 +30,7 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 from shapely import STRtree
+from shapely.geometry.base import BaseGeometry
 
 GEOD = Geod(ellps="WGS84")
 CONTAINMENT = "covers"  # the polygon covers the position: a position on the boundary is inside
@@ -44,6 +45,11 @@ _SLACK = 1.001
 
 
 def _objects(values) -> np.ndarray:
+    """A 1-d object array of geometries (a GeoSeries' or GeometryArray's own array when given one)."""
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        return values
+    if hasattr(values, "__array__") and not isinstance(values, BaseGeometry):
+        return np.asarray(values, dtype=object)
     out = np.empty(len(values), dtype=object)
     out[:] = list(values)
     return out
