@@ -46,6 +46,7 @@ from geo.errors import (
     UploadReadError,
 )
 from geo.errors import upload_error as fail
+from geo.geometry import families as geometry_families
 from geo.schema import HANGZHOU_BBOX
 from geo.upload_geometry import plain
 from geo.upload_kml import kml_text, read_kml
@@ -219,7 +220,7 @@ def _read_table(name: str, data: bytes, driver: str, options: UploadOptions, lim
                    columns=err.params["columns"]) from None
     kept = frame.drop(columns=lon) if lat is None else frame  # a WKT/GeoJSON column is the geometry itself
     gdf = gpd.GeoDataFrame(kept, geometry=geoms, crs="EPSG:4326")
-    hints = (" ".join(c for c in (lon, lat) if c), sheet, Path(name).stem)
+    hints = (" ".join(c for c in (lon, lat) if c), frame.attrs.get("title"), sheet, Path(name).stem)
     up = _finish(name, gdf, driver, options, encoding, notes, hints=hints, checked=lat is not None)
     return replace(up, columns=tuple(map(str, frame.columns)), lon=lon, lat=lat, sheet=sheet, sheets=sheets)
 
@@ -260,8 +261,7 @@ def _check_geometries(name: str, geoms: np.ndarray) -> None:
     if missing.size:
         raise fail(UploadGeometryError, "missing_geometry", name, where=f"feature {missing[0] + 1}",
                    feature=int(missing[0]) + 1, count=int(missing.size))
-    families = pd.Series(shapely.get_type_id(geoms)).map(
-        {0: "point", 4: "point", 1: "line", 2: "line", 5: "line", 3: "polygon", 6: "polygon"}).fillna("collection")
+    families = geometry_families(geoms)
     kinds = list(dict.fromkeys(families))
     if len(kinds) > 1:
         first = int(np.flatnonzero(families.to_numpy() == kinds[1])[0])

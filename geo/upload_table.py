@@ -92,7 +92,10 @@ def table_frame(name: str, grid: list[list], max_rows: int) -> tuple[pd.DataFram
     width = len(columns)
     body = [(list(r) + [None] * width)[:width] for r in grid[start + depth:]]
     frame = pd.DataFrame(body, columns=columns, dtype=object)
-    return _rows(name, frame, max_rows, offset=start + depth + 1)
+    frame, rows = _rows(name, frame, max_rows, offset=start + depth + 1)
+    # the lines above the header ("坐标系：百度", a title): a hint to the coordinate system
+    frame.attrs["title"] = " ".join(_text(c) for r in grid[:start] for c in r if _text(c))[:500]
+    return frame, rows
 
 
 def _text(value) -> str:
@@ -172,6 +175,10 @@ def find_columns(columns) -> tuple[str | None, str | None]:
     """The longitude and latitude columns by name (a system's name in it ignored: ``百度经度``, ``lng_gcj02``):
     exact common names first, then ``lon_*`` / ``*_lon`` forms, then the last word of a two-row header
     (``经纬度 经度``) or a name ending in 经度/纬度."""
+    export = [(f"lon_{s}", f"lat_{s}") for s in ("wgs84", "gcj02", "bd09")]
+    for pair in export:  # the atlas's own CSV export: its point columns are the geometry it wrote
+        if set(pair) <= set(columns):
+            return pair
     normal = {c: _normal(c) for c in columns}
     found = []
     for names, stems in ((LON_NAMES, ("lon", "lng", "longitude", "经度")), (LAT_NAMES, ("lat", "latitude", "纬度"))):
@@ -236,6 +243,9 @@ def table_points(name: str, frame: pd.DataFrame, rows: np.ndarray, lon: str | No
         if chosen and chosen not in columns:
             raise fail(CoordinateError, "unknown_column", name, column=chosen, columns=listed)
     found_lon, found_lat = find_columns(columns)
+    own = [c for c in columns if c in ("wkt_wgs84", "wkt_gcj02", "wkt_bd09")]
+    if own and not (lon or lat) and not (found_lon or "").startswith("lon_"):
+        found_lon = found_lat = None  # the atlas's own export of lines/polygons: its WKT is the geometry
     if not (lon or lat) and not (found_lon and found_lat and found_lon != found_lat):
         column = geometry_column(columns, frame=frame)
         if column:

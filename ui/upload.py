@@ -21,7 +21,7 @@ import streamlit as st
 from geo.crs import SYSTEMS
 from geo.errors import UploadError
 from geo.export import upload_filename
-from geo.export_files import FORMATS, export_bytes
+from geo.export_files import export_bytes
 from geo.join import DEFAULT_RADIUS_M, join_upload, nearby_upload
 from geo.upload import (
     CRS_CHOICES,
@@ -34,9 +34,11 @@ from geo.upload import (
     upload_driver,
     workbook_sheets,
 )
+from geo.upload_layer import as_layer
 from geo.upload_system import LABELS
-from ui import data, session
-from ui.i18n import layer_label, t
+from ui import data, export, session
+from ui.i18n import distance, layer_label, t
+from ui.location import location
 from ui.text import md
 from ui.upload_text import error_text, where_text
 
@@ -48,19 +50,30 @@ RADIUS_KEY = "upload_radius_km"
 TABLE_KEY = "upload_table"
 TABLE_IDS = "_upload_table_ids"
 TABLE_MAX_ROWS = 1000
-EAGER_MAX = 2000  # features; above this the export file is built when the download is clicked
 
 
 @dataclass(frozen=True, eq=False)
 class Uploaded:
-    """The current upload for the map: ``gdf`` is WGS84 (upload_id, name, the file's properties, geometry)."""
+    """The current upload: ``gdf`` is WGS84 as read (upload_id, name, the file's properties, geometry: the panel's
+    properties and the export), ``layer`` the same rows in the display schema as layer ``upload``
+    (geo.upload_layer.as_layer: what the map, the canvas, the selection and the precision text use)."""
 
     key: str  # sha256 prefix + options: changes exactly when the layer changes (use it as a cache key)
     name: str  # the file's name (untrusted text: escape it)
     gdf: gpd.GeoDataFrame
+    layer: gpd.GeoDataFrame
     color: str
     visible: bool  # the sidebar toggle
     upload: Upload
+
+    def view_key(self, view) -> tuple:
+        """What :meth:`visible_ids` depends on besides the file (a cache key with ``key``)."""
+        return tuple(view.districts), view.q.strip().casefold()
+
+    def visible_frame(self, view) -> gpd.GeoDataFrame:
+        """``layer``'s rows that pass the view's filters (as drawn: the canvas maps a click back through it)."""
+        ids = self.visible_ids(view)
+        return self.layer if len(ids) == len(self.layer) else self.layer[self.layer["id"].isin(set(ids))]
 
     def visible_ids(self, view) -> list[str]:
         """upload_ids passing the view's district filter (by joined district) and search (name, case-blind)."""
@@ -171,8 +184,14 @@ def current() -> Uploaded | None:
         return None
     name, _content, digest, parsed = found
     key = ":".join([digest[:16], *_options()])
-    return Uploaded(key=key, name=name, gdf=parsed.gdf, color=COLOR,
+    return Uploaded(key=key, name=name, gdf=parsed.gdf, layer=_layer(key, parsed.gdf), color=COLOR,
                     visible=bool(st.session_state.get("upload_show", True)), upload=parsed)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def _layer(key: str, _gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The upload in the display schema (geo.upload_layer.as_layer), converted once per upload ``key``."""
+    return as_layer(_gdf)
 
 
 def _join_current(radius_m: float) -> pd.DataFrame:
@@ -278,7 +297,7 @@ def join_frame(uploaded: Uploaded, joined: pd.DataFrame, lang: str) -> pd.DataFr
         t("park", lang): joined[f"park_{suffix}"].fillna("").to_numpy(),
         t("nearest", lang): joined[f"nearest_{suffix}"].fillna("").to_numpy(),
         t("layer", lang): [layer_label(x, lang) if isinstance(x, str) else "" for x in joined["nearest_layer"]],
-        t("distance_m", lang): joined["nearest_m"].to_numpy(),
+        t("distance", lang): [distance(m, lang) for m in joined["nearest_m"]],  # "" when none within the radius
     })
 
 
@@ -297,27 +316,11 @@ def render_table(lang: str) -> None:
                  width="stretch", height=min(320, 38 + 35 * len(frame)))
     st.markdown(f"**{t('upload_export', lang)}**")
     c1, c2 = st.columns(2)
-    fmt = c1.selectbox(t("export_format", lang), list(FORMATS), key="upload_export_format",
-                       format_func=lambda f: t(f"fmt_{f}", lang))
-    systems = list(FORMATS[fmt][2])
-    if st.session_state.get("upload_export_crs") not in systems:
-        st.session_state["upload_export_crs"] = "wgs84"
-    crs = c2.selectbox(t("export_crs", lang), systems, key="upload_export_crs",
-                       format_func=lambda c: t(f"crs_{c}", lang))
+    fmt, crs = export.pick(lang, "upload_export", c1, c2)  # the atlas export's picker (ui/export.py)
     name, content, digest, _parsed_upload = _parsed()
     args = (digest, name, _options(), data.data_dir(), data.get().atlas.hash, _radius_m(), fmt, crs, content)
-
-    def build() -> bytes:
-        return _export(*args)
-
-    st.download_button(f"{t('download', lang)} {t(f'fmt_{fmt}', lang).split('（')[0].split(' (')[0]}",
-                       data=build if len(uploaded.gdf) > EAGER_MAX else build(), key="upload_download",
-                       file_name=upload_filename(name, crs=crs, fmt=fmt), mime=FORMATS[fmt][1],
-                       on_click="ignore", icon=":material/download:")
-
-
-def _metres(value, lang: str) -> str:
-    return f"{value:,.0f} {t('meters', lang)}" if value < 10_000 else f"{value / 1000:,.1f} {t('km', lang)}"
+    export.download(lang, "upload_download", fmt, upload_filename(name, crs=crs, fmt=fmt), lambda: _export(*args),
+                    len(uploaded.gdf))
 
 
 def panel(uploaded: Uploaded, upload_id: str, lang: str) -> None:
@@ -340,13 +343,14 @@ def panel(uploaded: Uploaded, upload_id: str, lang: str) -> None:
     st.markdown(f"**{t('properties', lang)}**")
     st.dataframe(pd.DataFrame(props, columns=[t("property", lang), t("value", lang)]), hide_index=True,
                  width="stretch", key="upload_props")
-    st.markdown(f"**{t('nearby', lang)}** ({md(_metres(_radius_m(), lang))})")
+    location(data.get().atlas, uploaded.layer.loc[rows.index[0]], lang)
+    st.markdown(f"**{t('nearby', lang)}** ({md(distance(_radius_m(), lang))})")
     near = nearby_upload(row.geometry, data.get().atlas, _radius_m())
     if near.empty:
         st.caption(t("nearby_none", lang))
     for item in near.itertuples():
         label = item.name_zh if lang == "zh" else item.name_en
-        st.button(md(f"{label} · {layer_label(item.layer, lang)} · {_metres(item.distance_m, lang)}"),
+        st.button(md(f"{label} · {layer_label(item.layer, lang)} · {distance(item.distance_m, lang)}"),
                   key=f"upload_near_{item.id}", on_click=session.select, args=(item.id,), width="stretch")
 
 

@@ -73,9 +73,11 @@ def test_radius_changes_the_nearest_feature(app):
     at = upload(app("en"), "sites_gcj02.csv")
     at.selectbox(key="upload_crs").set_value("gcj02").run()
     near = join_table(at)
-    assert near.loc[near["id"] == "up_2", "Distance (m)"].iloc[0] < 1000
+    within = near.loc[near["id"] == "up_2", "Distance"].iloc[0]  # written as everywhere: "250 m", "1.2 km"
+    assert within.endswith(" m") and float(within.removesuffix(" m")) < 1000
     at.slider(key="upload_radius_km").set_value(0.1).run()
-    assert pd.isna(join_table(at).loc[lambda f: f["id"] == "up_2", "Distance (m)"].iloc[0])
+    after = join_table(at).loc[lambda f: f["id"] == "up_2"]
+    assert after["Distance"].iloc[0] == "" and after["Nearest atlas feature"].iloc[0] == ""  # never "None"
 
 
 @pytest.mark.parametrize(("name", "lang", "expected"), [
@@ -122,6 +124,8 @@ def test_selecting_an_uploaded_feature_shows_its_panel_with_text_only(app):
     assert "<script>alert('xss')</script>" in props["数值"].tolist()  # shown literally in a cell
     assert any(h.value == "示例" for h in at.subheader)
     assert any(m.value.startswith("**所在区县**: 西湖区") for m in at.markdown)
+    # the file gives no precision: the panel says so (no made-up "±0 米")
+    assert any("位置精度未知" in m.value for m in at.markdown) and not any("±" in m.value for m in at.markdown)
     near = [b for b in at.button if b.key and b.key.startswith("upload_near_")]
     assert near, "an atlas feature lies within 1 km of the test point"
     near[0].click().run()
@@ -194,8 +198,11 @@ def test_uploaded_layer_is_drawn_escaped_filtered_and_selectable_on_the_map(app)
     # its own colour, and the style classes the browser tests and docs name
     style = next(p["styles"] for p in payloads if any(f["properties"]["layer"] == "upload"
                                                       for layer in p["layers"] for f in layer["features"]))
-    assert any(s["className"].startswith("atlas-f-up_1 atlas-layer-upload") and s["fillColor"] == "#d6336c"
-               for s in style)
+    (mine,) = [s for s in style if s["className"].startswith("atlas-f-up_1 atlas-layer-upload")]
+    # the file gives no precision: drawn in its colour as a position not known exactly (hollow, dashed)
+    assert mine["color"] == "#d6336c" and "atlas-approx" in mine["className"] and mine["dashArray"]
+    (props,) = [f["properties"] for f in uploaded]
+    assert props["prec"] is None and props["prec_text"] == ""  # the tooltip says "位置精度未知"
     # a district filter that excludes it takes it off the map
     at.multiselect(key="districts").set_value(["330105"]).run()
     script = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
@@ -228,7 +235,7 @@ def test_workbook_sheets_are_named_and_chosen(app):
     assert "gen\\_two\\_data\\_sheets\\.xlsx (3)" in toggles(at)
     assert any("read sheet 杭州" in w.value for w in at.warning)
     sheet = at.selectbox(key="upload_sheet")
-    assert sheet.options == ["Detect (the sheet with coordinates: 杭州)", "杭州", "宁波"]
+    assert sheet.options == ["Detect: 杭州", "杭州", "宁波"]
     sheet.set_value("宁波").run()
     assert "gen\\_two\\_data\\_sheets\\.xlsx (1)" in toggles(at)
 

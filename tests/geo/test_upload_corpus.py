@@ -148,6 +148,7 @@ CASES: list[tuple[str, dict, Ok | Err]] = [
     ("gen_sheets_without_coordinates.xlsx", {}, Err("no_coordinate_columns_sheets", r"sheets: 说明, 名单")),
     ("gen_sheets_without_coordinates.xlsx", {"sheet": "名单", "lon": "东", "lat": "北"}, Ok(3, FIRST)),
     ("gen_broken_sheet_xml.xlsx", {}, Err("not_xlsx", r"not a readable \.xlsx workbook")),
+    ("gen_note_row_names_system.xlsx", {}, Ok(3, FIRST, ("名称",), ("system_detected",))),
     ("gen_old_excel.xls", {}, Err("old_excel", r"save it as \.xlsx")),
     ("gen_xls_renamed.xlsx", {}, Err("old_excel", r"save it as \.xlsx")),
     ("fiona_curves_line.csv", {}, Ok(None, None, ("SHAPE_Length",), ("outside_hangzhou",))),

@@ -282,6 +282,9 @@ def more_files() -> None:
             broken.writestr(info, content[: len(content) // 2] if info.filename.endswith("sheet2.xml") else content)
     write("gen_broken_sheet_xml.xlsx", buffer.getvalue())
     write("gen_collection_without_features.geojson", '{"type": "FeatureCollection"}')
+    excel("gen_note_row_names_system.xlsx", {"Sheet1": [["企业名单", None, None], ["坐标系：百度（BD-09）", None, None],
+                                                      ["名称", "经度", "纬度"],
+                                                      *[[n, *bd(i)] for i, n in enumerate(NAMES)]]})
     write("gen_old_excel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     write("gen_xls_renamed.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
 
