@@ -143,6 +143,8 @@ ERROR_TEXT: dict[str, str] = {
     "metres_not_degrees": "{axis} ({column}) {value} looks like metres of a projected system, not degrees "
                           "({count} like this): export longitude/latitude (WGS84), or a Shapefile with its .prj",
     "swapped": "latitude and longitude look swapped: use {lat} as longitude and {lon} as latitude",
+    "swapped_axes": "the coordinates are in latitude, longitude order ({x}, {y}): export them as longitude, "
+                    "latitude (x, y), as GeoJSON requires",
     "missing_geometry": "no geometry ({count} features like this)",
     "mixed_geometry": "mixed geometry kinds ({kinds}), the first {kind} here: upload one kind per file",
     "outside_hangzhou": "{count} of {total} features lie outside Hangzhou",

@@ -101,6 +101,7 @@ ERROR_TEXT_ZH: dict[str, str] = {
     "metres_not_degrees": "{axis}（{column} 列）的值 {value} 像是投影坐标（米），不是经纬度（共 {count} 处）："
                           "请导出经纬度（WGS84），或上传带 .prj 的 Shapefile",
     "swapped": "经纬度似乎颠倒了：请把 {lat} 选为经度列、{lon} 选为纬度列",
+    "swapped_axes": "坐标是“纬度, 经度”顺序（{x}, {y}）：请按“经度, 纬度”（x, y）导出，GeoJSON 要求如此",
     "missing_geometry": "缺少几何图形（共 {count} 个要素）",
     "mixed_geometry": "几何类型混杂（{kinds}），此处是第一个 {kind}：请每个文件只放一种类型",
     "outside_hangzhou": "{total} 个要素中有 {count} 个位于杭州市范围之外",
