@@ -110,6 +110,7 @@ ERROR_TEXT: dict[str, str] = {
     "zip_unsafe_path": "zip entry {entry} points outside the archive; nothing was extracted",
     "zip_no_shp": "the zip holds no .shp file (entries: {entries})",
     "zip_many_shp": "the zip holds several Shapefiles ({entries}); upload one per zip",
+    "kmz_no_kml": "the KMZ holds no .kml (or several); save the map again from Google Earth",
     "zip_incomplete_shp": "the Shapefile in the zip lacks {missing}",
     "xml_entity": "the KML declares a DOCTYPE or entity, which is refused (nothing was read)",
     "corrupt": "cannot read it as {driver}: the file is damaged or not in that format; export it again from the "

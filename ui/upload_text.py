@@ -72,6 +72,7 @@ ERROR_TEXT_ZH: dict[str, str] = {
     "zip_unsafe_path": "压缩包条目 {entry} 指向压缩包之外，已拒绝，未解压任何内容",
     "zip_no_shp": "压缩包中没有 .shp 文件（条目：{entries}）",
     "zip_many_shp": "压缩包中有多个 Shapefile（{entries}），请每个 zip 只放一个",
+    "kmz_no_kml": "KMZ 中没有 .kml（或有多个）；请从 Google 地球重新保存",
     "zip_incomplete_shp": "压缩包中的 Shapefile 缺少 {missing}",
     "xml_entity": "KML 声明了 DOCTYPE 或实体，已拒绝（未读取任何内容）",
     "corrupt": "无法按 {driver} 格式读取：文件已损坏，或不是该格式；请用制作它的软件重新导出",
