@@ -170,10 +170,9 @@ def _read(name: str, data: bytes, options: UploadOptions, limits: Limits) -> Upl
     if driver in ("ESRI Shapefile", "KMZ"):
         inner = inner_file(name, data, limits, [e for e in UPLOAD_FORMATS if e not in (".zip", ".kmz")])
         if inner is not None:
-            up = _read(inner[0], inner[1], options, limits)
-            return replace(up, name=name, warnings=tuple(w for w in up.warnings))
+            return replace(_read(inner[0], inner[1], options, limits), name=name)
         if driver == "KMZ":
-            raise fail(UploadReadError, "zip_no_shp", name, entries="no .kml")
+            raise fail(UploadReadError, "kmz_no_kml", name)
     if driver in TABLE_FORMATS:
         return _read_table(name, data, driver, options, limits)
     encoding = None

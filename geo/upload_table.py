@@ -296,6 +296,8 @@ def check_coordinates(name: str, x: np.ndarray, y: np.ndarray, labels: np.ndarra
     here = _in_hangzhou(x, y)
     swapped_here = _in_hangzhou(y, x)
     if x.size and not here.any() and swapped_here.mean() >= 0.5:
+        if unit == "feature":  # a vector file: its coordinate order, not columns
+            raise fail(CoordinateError, "swapped_axes", name, x=f"{x[0]:.10g}", y=f"{y[0]:.10g}")
         raise fail(CoordinateError, "swapped", name, lon=lon, lat=lat)
     for bad, axis, values, column in ((bad_x, "longitude", x, lon), (bad_y, "latitude", y, lat)):
         if bad.any():

@@ -76,6 +76,7 @@ CASES: list[tuple[str, dict, Ok | Err]] = [
     ("gen_crs84h_bd09.geojson", {"crs": "bd09"}, Ok(3, FIRST, warns=("heights_dropped",))),
     ("gen_3d_metres_no_crs.geojson", {}, Err("metres_not_degrees", r"longitude .*1\.3\d+e\+07 looks like metres")),
     ("gen_float_noise_180.geojson", {}, Ok(2, (180.0, -16.0), warns=("outside_hangzhou",))),
+    ("gen_lat_lon_order.geojson", {}, Err("swapped_axes", r"latitude, longitude order \(30\.3035, 120\.0826\)")),
     ("gen_real_out_of_range.geojson", {}, Err("out_of_range", r"181\.5")),
     ("gen_records_array.json", {}, Err("not_geojson", r"not GeoJSON")),
     ("gen_api_response.json", {}, Err("not_geojson", r"not GeoJSON")),
@@ -101,7 +102,7 @@ CASES: list[tuple[str, dict, Ok | Err]] = [
     # --- Shapefile / GeoPackage
     ("gen_shp_cut_off.zip", {}, Err("shp_cut_off", r"cut off \(\d+ of \d+ bytes\)")),
     ("gen_shp_garbage.zip", {}, Err("corrupt", r"damaged or not in that format")),
-    ("gen_one_point_ring.geojson", {}, Err("unsupported_geometry", r"feature 1: .*too few points")),
+    ("gen_one_point_ring.geojson", {}, Err("unsupported_geometry", r"its geometry \(Polygon\) .*too few points")),
     ("gen_text_coordinates.geojson", {}, Err("corrupt", r"cannot read it as GeoJSON: the file is damaged")),
     ("gen_gpkg_table_first.gpkg", {}, Ok(3, FIRST, ("名称",), ("extra_layers",))),
     ("fiona_test_tin.zip", {}, Ok(1, None, warns=("heights_dropped", "outside_hangzhou"))),

@@ -156,3 +156,14 @@ def test_a_kml_with_hundreds_of_folders_is_read_once():
     kml = f'<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>d</name>{marks}</Document></kml>'
     gdf = read_upload("many.kml", kml.encode()).gdf
     assert gdf["folder"].tolist() == [f"f{i}" for i in range(300)] and gdf["name"].tolist()[-1] == "p299"
+
+
+def test_kmz_without_kml_is_named():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("files/icon.png", b"x")
+    with pytest.raises(UploadReadError, match=r"^map\.kmz: the KMZ holds no \.kml"):
+        read_upload("map.kmz", buffer.getvalue())
