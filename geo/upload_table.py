@@ -89,6 +89,9 @@ def table_frame(name: str, grid: list[list], max_rows: int) -> tuple[pd.DataFram
     start, depth, columns = find_header(grid)
     if columns is None:
         raise fail(UploadReadError, "empty", name)
+    # no trailing empty columns (Excel formatting whole columns, lines ending in a separator)
+    width = max((max((i for i, c in enumerate(r) if _text(c)), default=-1) + 1 for r in grid[start:]), default=0)
+    columns = columns[:max(width, 1)]
     width = len(columns)
     body = [(list(r) + [None] * width)[:width] for r in grid[start + depth:]]
     frame = pd.DataFrame(body, columns=columns, dtype=object)

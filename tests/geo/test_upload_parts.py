@@ -167,3 +167,21 @@ def test_kmz_without_kml_is_named():
         archive.writestr("files/icon.png", b"x")
     with pytest.raises(UploadReadError, match=r"^map\.kmz: the KMZ holds no \.kml"):
         read_upload("map.kmz", buffer.getvalue())
+
+
+def test_trailing_empty_columns_are_not_columns():
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in (["名称", "经度", "纬度"], ["甲", 120.1, 30.2]):
+        sheet.append(row)
+    sheet.cell(row=1, column=200).number_format = "0.00"  # formatting far right: openpyxl reports 200 columns
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert list(read_upload("wide.xlsx", buffer.getvalue()).gdf.columns) == ["upload_id", "name", "名称", "经度",
+                                                                             "纬度", "geometry"]
+    csv = "名称,经度,纬度,,\n甲,120.1,30.2,,\n".encode()
+    assert list(read_upload("t.csv", csv).gdf.columns) == ["upload_id", "name", "名称", "经度", "纬度", "geometry"]
