@@ -19,7 +19,8 @@ from pathlib import Path
 
 from bench import browser as br
 from bench.browser_bench import bare_script
-from serve.launcher import MAP_IFRAME, AppServer
+from devtools.browser import MAP_IFRAME
+from serve.launcher import AppServer
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"

@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 from bench.load_probe import BROWSER_TIMEOUT_S, BrowserProbe
-from bench.load_visitor import Visitor, cookie_header  # noqa: F401 - the protocol client (tests use it from here)
+from devtools.visitor import Visitor
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bench.load import cookie_header, ratios
+from bench.load import ratios
+from devtools.visitor import cookie_header
 
 
 @pytest.mark.parametrize(("set_cookies", "expected"), [

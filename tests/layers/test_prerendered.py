@@ -7,6 +7,8 @@ from streamlit_folium import _get_feature_group_string
 
 from layers.prerendered import Prerendered, prerender
 from layers.render import base_map, display_collection, overlay_group
+from ui.data import display_text
+from ui.i18n import layer_label
 
 
 def sent(group, index: int) -> str:
@@ -18,19 +20,19 @@ def sent(group, index: int) -> str:
 @pytest.mark.parametrize("index", [0, 1, 4])
 @pytest.mark.parametrize("system", ["wgs84", "gcj02"])
 def test_replayed_script_is_what_st_folium_sends(mini_atlas, layer, index, system):
-    collection = display_collection(mini_atlas.layers[layer], layer, "zh", system)
-    direct = sent(overlay_group(layer, collection, "zh"), index)
-    replayed = sent(Prerendered(prerender(overlay_group(layer, collection, "zh"), index)), index)
+    collection = display_collection(mini_atlas.layers[layer], layer, display_text(layer, "zh"), system)
+    direct = sent(overlay_group(layer, collection, layer_label(layer, "zh")), index)
+    replayed = sent(Prerendered(prerender(overlay_group(layer, collection, layer_label(layer, "zh")), index)), index)
     assert replayed == direct
     assert f"feature_group_feature_group_{index}" in replayed
     assert mini_atlas.layers[layer]["id"].iloc[0] in replayed
 
 
 def test_the_position_is_part_of_the_script(mini_atlas):
-    collection = display_collection(mini_atlas.layers["parks"], "parks", "en")
-    at_1 = prerender(overlay_group("parks", collection, "en"), 1)
-    assert sent(Prerendered(at_1), 1) == sent(overlay_group("parks", collection, "en"), 1)
-    assert sent(Prerendered(at_1), 2) != sent(overlay_group("parks", collection, "en"), 2)
+    collection = display_collection(mini_atlas.layers["parks"], "parks", display_text("parks", "en"))
+    at_1 = prerender(overlay_group("parks", collection, layer_label("parks", "en")), 1)
+    assert sent(Prerendered(at_1), 1) == sent(overlay_group("parks", collection, layer_label("parks", "en")), 1)
+    assert sent(Prerendered(at_1), 2) != sent(overlay_group("parks", collection, layer_label("parks", "en")), 2)
 
 
 def test_a_replayed_group_is_not_compiled_again():
@@ -59,11 +61,12 @@ def test_component_args_are_what_st_folium_passes(mini_atlas, monkeypatch, lang)
     from layers.prerendered import base_parts, component_args, prerendered
     from layers.render import highlight_group, legend_group, measure_group
 
-    collection = display_collection(mini_atlas.layers["parks"], "parks", lang)
+    collection = display_collection(mini_atlas.layers["parks"], "parks", display_text("parks", lang))
 
     def groups():
-        return [basemap_group("amap_road", notice="tiles failed"), overlay_group("parks", collection, lang),
-                highlight_group(None), measure_group(lang), legend_group({"parks": ["science_park"]}, lang)]
+        return [basemap_group("amap_road", notice="tiles failed"),
+                overlay_group("parks", collection, layer_label("parks", lang)), highlight_group(None),
+                measure_group(lang), legend_group([("园区", [("科技城", "#b91c1c", "dot")])])]
 
     returned = ["last_active_drawing", "last_object_clicked"]
     m, other = base_map(), base_map()

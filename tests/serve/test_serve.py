@@ -20,10 +20,13 @@ def option(cmd: list[str], name: str) -> str:
     return cmd[cmd.index(f"--{name}") + 1]
 
 
-def test_free_port_can_be_bound():
+def test_free_port_can_be_bound_and_is_not_one_in_use():
     port = free_port()
+    assert 1024 <= port <= 65535
     with socket.socket() as s:
-        s.bind((LOCALHOST, port))
+        s.bind((LOCALHOST, port))  # raises if the port were taken
+        s.listen()
+        assert free_port() != port  # a port someone listens on is never offered
 
 
 def test_server_binds_localhost_with_production_settings(tmp_path):

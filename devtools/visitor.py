@@ -1,5 +1,10 @@
-"""One visitor of the load test (bench/load.py): a browser tab's worth of Streamlit's websocket protocol, on
-localhost only. Every step has a timeout."""
+"""One simulated visitor of the app, speaking Streamlit's own websocket protocol (dev-only: the load test
+bench/load.py and the faults test tests/browser/test_browser_faults.py share it).
+
+A visitor GETs the page (keeping the balancer's sticky cookie), opens ``/_stcore/stream`` with the ``streamlit``
+subprotocol, sends a ``BackMsg.rerun_script`` and reads ForwardMsgs until ``script_finished``; then one interaction
+(a district filter, a plain rerun, or a selection on the map). Localhost only; every wait has a timeout.
+"""
 
 from __future__ import annotations
 
@@ -203,5 +208,3 @@ class Visitor:
                     return
                 if status != "FINISHED_EARLY_FOR_RERUN":
                     raise RuntimeError(status)
-
-
