@@ -29,7 +29,7 @@ LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬", "y坐标", "纬度坐�
 GEOMETRY_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "geojson", "wkt_geom", "geometry_wkt", "几何",
                   "边界", "范围")
 _BRACKETS = re.compile(r"[\(（\[【].*?[\)）\]】]")
-HEADER_SEARCH_ROWS = 30
+HEADER_SEARCH_ROWS = 50
 # Longitudes/latitudes this far beyond ±180/±90 are float noise (Natural Earth's 180.00000000000006).
 RANGE_TOLERANCE = 1e-9
 
