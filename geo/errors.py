@@ -110,6 +110,7 @@ ERROR_TEXT: dict[str, str] = {
     "zip_unsafe_path": "zip entry {entry} points outside the archive; nothing was extracted",
     "zip_no_shp": "the zip holds no .shp file (entries: {entries})",
     "zip_many_shp": "the zip holds several Shapefiles ({entries}); upload one per zip",
+    "kmz_no_kml": "the KMZ holds no .kml (or several); save the map again from Google Earth",
     "zip_incomplete_shp": "the Shapefile in the zip lacks {missing}",
     "xml_entity": "the KML declares a DOCTYPE or entity, which is refused (nothing was read)",
     "corrupt": "cannot read it as {driver}: the file is damaged or not in that format; export it again from the "
@@ -143,6 +144,8 @@ ERROR_TEXT: dict[str, str] = {
     "metres_not_degrees": "{axis} ({column}) {value} looks like metres of a projected system, not degrees "
                           "({count} like this): export longitude/latitude (WGS84), or a Shapefile with its .prj",
     "swapped": "latitude and longitude look swapped: use {lat} as longitude and {lon} as latitude",
+    "swapped_axes": "the coordinates are in latitude, longitude order ({x}, {y}): export them as longitude, "
+                    "latitude (x, y), as GeoJSON requires",
     "missing_geometry": "no geometry ({count} features like this)",
     "mixed_geometry": "mixed geometry kinds ({kinds}), the first {kind} here: upload one kind per file",
     "outside_hangzhou": "{count} of {total} features lie outside Hangzhou",

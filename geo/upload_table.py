@@ -29,7 +29,7 @@ LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬", "y坐标", "纬度坐�
 GEOMETRY_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "geojson", "wkt_geom", "geometry_wkt", "几何",
                   "边界", "范围")
 _BRACKETS = re.compile(r"[\(（\[【].*?[\)）\]】]")
-HEADER_SEARCH_ROWS = 30
+HEADER_SEARCH_ROWS = 50
 # Longitudes/latitudes this far beyond ±180/±90 are float noise (Natural Earth's 180.00000000000006).
 RANGE_TOLERANCE = 1e-9
 
@@ -89,6 +89,9 @@ def table_frame(name: str, grid: list[list], max_rows: int) -> tuple[pd.DataFram
     start, depth, columns = find_header(grid)
     if columns is None:
         raise fail(UploadReadError, "empty", name)
+    # no trailing empty columns (Excel formatting whole columns, lines ending in a separator)
+    width = max((max((i for i, c in enumerate(r) if _text(c)), default=-1) + 1 for r in grid[start:]), default=0)
+    columns = columns[:max(width, 1)]
     width = len(columns)
     body = [(list(r) + [None] * width)[:width] for r in grid[start + depth:]]
     frame = pd.DataFrame(body, columns=columns, dtype=object)
@@ -296,6 +299,8 @@ def check_coordinates(name: str, x: np.ndarray, y: np.ndarray, labels: np.ndarra
     here = _in_hangzhou(x, y)
     swapped_here = _in_hangzhou(y, x)
     if x.size and not here.any() and swapped_here.mean() >= 0.5:
+        if unit == "feature":  # a vector file: its coordinate order, not columns
+            raise fail(CoordinateError, "swapped_axes", name, x=f"{x[0]:.10g}", y=f"{y[0]:.10g}")
         raise fail(CoordinateError, "swapped", name, lon=lon, lat=lat)
     for bad, axis, values, column in ((bad_x, "longitude", x, lon), (bad_y, "latitude", y, lat)):
         if bad.any():

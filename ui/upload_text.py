@@ -72,6 +72,7 @@ ERROR_TEXT_ZH: dict[str, str] = {
     "zip_unsafe_path": "压缩包条目 {entry} 指向压缩包之外，已拒绝，未解压任何内容",
     "zip_no_shp": "压缩包中没有 .shp 文件（条目：{entries}）",
     "zip_many_shp": "压缩包中有多个 Shapefile（{entries}），请每个 zip 只放一个",
+    "kmz_no_kml": "KMZ 中没有 .kml（或有多个）；请从 Google 地球重新保存",
     "zip_incomplete_shp": "压缩包中的 Shapefile 缺少 {missing}",
     "xml_entity": "KML 声明了 DOCTYPE 或实体，已拒绝（未读取任何内容）",
     "corrupt": "无法按 {driver} 格式读取：文件已损坏，或不是该格式；请用制作它的软件重新导出",
@@ -101,6 +102,7 @@ ERROR_TEXT_ZH: dict[str, str] = {
     "metres_not_degrees": "{axis}（{column} 列）的值 {value} 像是投影坐标（米），不是经纬度（共 {count} 处）："
                           "请导出经纬度（WGS84），或上传带 .prj 的 Shapefile",
     "swapped": "经纬度似乎颠倒了：请把 {lat} 选为经度列、{lon} 选为纬度列",
+    "swapped_axes": "坐标是“纬度, 经度”顺序（{x}, {y}）：请按“经度, 纬度”（x, y）导出，GeoJSON 要求如此",
     "missing_geometry": "缺少几何图形（共 {count} 个要素）",
     "mixed_geometry": "几何类型混杂（{kinds}），此处是第一个 {kind}：请每个文件只放一种类型",
     "outside_hangzhou": "{total} 个要素中有 {count} 个位于杭州市范围之外",

@@ -255,3 +255,19 @@ def test_detect_says_which_system_the_columns_name(app):
     crs = at.selectbox(key="upload_crs")
     assert crs.value == "auto" and crs.options[0] == "Detect: BD-09"
     assert join_table(at)["District"].tolist() == ["Xihu District", "Xihu District", "Binjiang District"]
+
+
+def _refusals():
+    from tests.geo.test_upload_corpus import REFUSALS
+
+    return [(name, options) for name, options, _expect in REFUSALS
+            if not name.startswith("pyogrio:") and not options]
+
+
+@pytest.mark.parametrize(("name", "options"), _refusals())
+def test_every_refused_corpus_file_is_a_message_never_a_traceback(app, name, options):
+    at = upload_corpus(app(), name)
+    assert not at.exception
+    assert len(at.error) == 1 and "无法读取上传的文件" in at.error[0].value
+    shown = at.error[0].value.replace("\\", "")
+    assert name in shown and "Traceback" not in shown and "pyogrio_" not in shown

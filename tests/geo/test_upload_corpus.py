@@ -76,6 +76,7 @@ CASES: list[tuple[str, dict, Ok | Err]] = [
     ("gen_crs84h_bd09.geojson", {"crs": "bd09"}, Ok(3, FIRST, warns=("heights_dropped",))),
     ("gen_3d_metres_no_crs.geojson", {}, Err("metres_not_degrees", r"longitude .*1\.3\d+e\+07 looks like metres")),
     ("gen_float_noise_180.geojson", {}, Ok(2, (180.0, -16.0), warns=("outside_hangzhou",))),
+    ("gen_lat_lon_order.geojson", {}, Err("swapped_axes", r"latitude, longitude order \(30\.3035, 120\.0826\)")),
     ("gen_real_out_of_range.geojson", {}, Err("out_of_range", r"181\.5")),
     ("gen_records_array.json", {}, Err("not_geojson", r"not GeoJSON")),
     ("gen_api_response.json", {}, Err("not_geojson", r"not GeoJSON")),

@@ -156,3 +156,47 @@ def test_a_kml_with_hundreds_of_folders_is_read_once():
     kml = f'<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>d</name>{marks}</Document></kml>'
     gdf = read_upload("many.kml", kml.encode()).gdf
     assert gdf["folder"].tolist() == [f"f{i}" for i in range(300)] and gdf["name"].tolist()[-1] == "p299"
+
+
+def test_kmz_without_kml_is_named():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("files/icon.png", b"x")
+    with pytest.raises(UploadReadError, match=r"^map\.kmz: the KMZ holds no \.kml"):
+        read_upload("map.kmz", buffer.getvalue())
+
+
+def test_trailing_empty_columns_are_not_columns():
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in (["名称", "经度", "纬度"], ["甲", 120.1, 30.2]):
+        sheet.append(row)
+    sheet.cell(row=1, column=200).number_format = "0.00"  # formatting far right: openpyxl reports 200 columns
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert list(read_upload("wide.xlsx", buffer.getvalue()).gdf.columns) == ["upload_id", "name", "名称", "经度",
+                                                                             "纬度", "geometry"]
+    csv = "名称,经度,纬度,,\n甲,120.1,30.2,,\n".encode()
+    assert list(read_upload("t.csv", csv).gdf.columns) == ["upload_id", "name", "名称", "经度", "纬度", "geometry"]
+
+
+def test_every_message_has_its_chinese_text_with_the_same_values():
+    import string
+
+    from geo.errors import ERROR_TEXT
+    from ui.upload_text import ERROR_TEXT_ZH
+
+    def fields(template: str) -> set[str]:
+        return {f[1] for f in string.Formatter().parse(template) if f[1]}
+
+    assert set(ERROR_TEXT) == set(ERROR_TEXT_ZH)
+    for code, text in ERROR_TEXT.items():
+        assert fields(text) == fields(ERROR_TEXT_ZH[code]), code
+        assert "detail" not in fields(text), code  # library messages go to the log, not to the visitor

@@ -122,6 +122,7 @@ def json_files() -> None:
              [-180.0, -90.00000000000001]]
     write("gen_float_noise_180.geojson", geojson([feature("Fiji part", [noisy], "Polygon"),
                                                   feature("Antarctica part", [polar], "Polygon")]))
+    write("gen_lat_lon_order.geojson", geojson([feature(n, [y, x]) for n, x, y in SITES]))
     write("gen_real_out_of_range.geojson", geojson([feature("bad", [181.5, 30.2])]))
     # JSON that is not GeoJSON: a records array with coordinates, an API response, a TopoJSON.
     write("gen_records_array.json", json.dumps([{"name": n, "lng": x, "lat": y} for n, x, y in SITES],
