@@ -29,6 +29,7 @@ import shapely
 from shapely.geometry import shape
 
 from geo.errors import LayerError
+from geo.geometry import DECIMALS
 from geo.schema import LAYERS, TAGS
 from geo.spatial import area_km2
 
@@ -73,7 +74,7 @@ def _points_in(geom, k: int, rng: np.random.Generator) -> np.ndarray:
     have = 0
     while have < k:
         m = max(64, int((k - have) * 2.5))
-        xy = np.round(np.column_stack([rng.uniform(x0, x1, m), rng.uniform(y0, y1, m)]), 6)
+        xy = np.round(np.column_stack([rng.uniform(x0, x1, m), rng.uniform(y0, y1, m)]), DECIMALS)
         inside = xy[shapely.contains_xy(geom, xy[:, 0], xy[:, 1])]
         found.append(inside)
         have += len(inside)
@@ -160,6 +161,18 @@ def _drop_event_links_to_real_companies(dest: Path) -> None:
             kept.append(feature)
     events["features"] = kept
     events_file.write_text(json.dumps(events, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    ids |= {f["properties"]["id"] for f in kept}
+    for lid, (name, _zh, _en) in LAYERS.items():  # a fact restating a dropped feature's fact stands alone
+        path = dest / name
+        if lid == "companies" or not path.is_file():
+            continue
+        fc = json.loads(path.read_text(encoding="utf-8"))
+        dangling = [fact for f in fc["features"] for fact in f["properties"].get("facts") or []
+                    if fact.get("restates") is not None and fact["restates"] not in ids]
+        for fact in dangling:
+            del fact["restates"]
+        if dangling:
+            path.write_text(json.dumps(fc, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

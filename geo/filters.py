@@ -5,8 +5,9 @@ Semantics of ``apply_filters`` (each empty criterion means "no restriction"):
 - ``layers``: which layers are returned (in LAYERS order).
 - ``districts`` (adcodes): every layer except the city keeps the features whose adcode is in the set; the
   districts layer keeps those districts. Features known only at city level (adcode 330100) drop out.
-- ``kinds``: restrict only the layers those kinds belong to (choosing "university" narrows institutions and
-  leaves parks alone).
+- ``kinds``: only features of those kinds: choosing "university" keeps the universities and empties the other
+  thematic layers (parks, companies, events…); the base map (city, districts) stays unless one of its own kinds
+  (district, county…) is chosen, which narrows it.
 - ``tags`` (any of), ``text`` and ``fact_ranges`` (all of) apply to the thematic layers
   (``geo.schema.THEMATIC_LAYERS``: plans, parks, institutions, companies, events); city and districts are the
   base map and stay.
@@ -17,16 +18,14 @@ Semantics of ``apply_filters`` (each empty criterion means "no restriction"):
   its end plus every undated one (column ``undated``); every kept feature (city and districts too, which stay as
   the base map) keeps only the facts whose ``as_of`` overlaps it (facts without a readable date stay).
 
-Text matching is case-insensitive, NFKC-normalised (full-width brackets and letters match half-width ones)
-and folds the Traditional characters that occur in our names to Simplified, so 雲谷, 云谷 and "cloud valley"
-meet the same features.
+- ``text``: the features ``geo.search`` finds for it (names, aliases, short forms, pinyin, fuzzy; Traditional
+  and Simplified alike, so 雲谷, 云谷, yungu and "cloud valley" meet the same features): the map shows what
+  the search lists.
 """
 
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -36,33 +35,10 @@ import pandas as pd
 from geo.errors import LayerError
 from geo.io import Atlas
 from geo.schema import ADCODE_PATTERN, KINDS, LAYERS, TAGS, THEMATIC_LAYERS
+from geo.search import SEARCH_COLUMNS, matching_ids, normalize_text, ranked
 from geo.timeline import DateError, Month, apply_period, facts_in_period
 
-SEARCH_COLUMNS = ["layer", "id", "name_zh", "name_en", "match"]
-_MATCH_RANK = {"exact": 0, "prefix": 1, "substring": 2}
-
-# Traditional -> Simplified for the characters that differ in the names of this atlas (a light touch, not OpenCC).
-_T2S_PAIRS = (
-    "雲云 區区 龍龙 國国 華华 際际 學学 實实 驗验 網网 數数 據据 產产 業业 園园 創创 濱滨 陽阳 蕭萧 餘余 臨临 "
-    "東东 錢钱 興兴 橋桥 機机 貿贸 灣湾 態态 發发 開开 醫医 藥药 療疗 體体 車车 電电 腦脑 計计 雙双 門门 對对 "
-    "標标 為为 從从 來来 與与 萬万 億亿 條条 線线 軸轴 規规 劃划 鎮镇 鋼钢 軟软 圖图 書书 館馆 設设 廠厂 島岛 "
-    "達达 運运 遠远 進进 術术 專专 員员 單单 點点 廣广 層层 應应 營营 屬属 寧宁 濟济 經经 綜综 聯联 總总 務务 "
-    "認认 證证 識识 訊讯 語语 銀银 險险 鏈链 號号 頭头 類类 顯显 風风 飛飞 鳥鸟 棲栖 處处 潤润 啟启 壩坝 陸陆 "
-    "湧涌 鏡镜 頻频 視视 聲声 紡纺 織织 環环 境境 測测 試试 節节 葉叶 莊庄 紀纪 務务 夢梦 礎础 構构 習习 "
-    "質质 團团 齊齐 嶼屿 區区 鄉乡 縣县 檢检 護护 補补 軍军 鐵铁 氣气 溫温 歷历 際际 億亿 權权 協协 會会 "
-    "間间 問问 題题 優优 勢势 戰战 動动 導导 傳传 媒媒 藝艺 術术 圓圆 滿满 匯汇 聚聚 價价 値值 審审 儲储 "
-    "鏈链 組组 織织 維维 護护 將将 們们 個个 後后 復复 極极 雜杂 觀观 測测 樂乐 積积 壓压 準准 確确 蘭兰"
-)
-_T2S = {pair[0]: pair[1] for pair in _T2S_PAIRS.split() if pair[0] != pair[1]}
-_T2S_TABLE = str.maketrans(_T2S)
-_SPACE = re.compile(r"\s+")
-
-
-def normalize_text(text: str) -> str:
-    """Fold case, width and Traditional→Simplified; collapse whitespace. Used for both query and names."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_T2S_TABLE)
-    return _SPACE.sub(" ", text).strip()
-
+__all__ = ["SEARCH_COLUMNS", "Filters", "apply_filters", "normalize_text", "search"]
 
 def _tuple(values, what: str) -> tuple:
     if values is None:
@@ -214,25 +190,6 @@ def _fmt(value: float | None) -> str:
 # --------------------------------------------------------------------------------------------- matching
 
 
-def _names(row: pd.Series) -> list[str]:
-    names = [row.get("name_zh"), row.get("name_en")]
-    aliases = row.get("aliases")
-    if isinstance(aliases, list | tuple):
-        names.extend(aliases)
-    return [normalize_text(n) for n in names if isinstance(n, str) and n.strip()]
-
-
-def match_kind(row: pd.Series, needle: str) -> str | None:
-    """'exact', 'prefix', 'substring' or None: the best match of a normalised needle against the row's names."""
-    best = None
-    for name in _names(row):
-        kind = "exact" if name == needle else "prefix" if name.startswith(needle) else \
-            "substring" if needle in name else None
-        if kind and (best is None or _MATCH_RANK[kind] < _MATCH_RANK[best]):
-            best = kind
-    return best
-
-
 def _fact_in_range(facts, attribute: str, low: float | None, high: float | None) -> bool:
     for fact in facts if isinstance(facts, list) else ():
         if not isinstance(fact, dict) or fact.get("attribute") != attribute:
@@ -252,7 +209,7 @@ def _has_any_tag(tags, wanted: set[str]) -> bool:
 def apply_filters(atlas: Atlas, filters: Filters) -> dict[str, gpd.GeoDataFrame]:
     """The filtered layers, in LAYERS order (see the module docstring); frames are copies of the atlas's."""
     out: dict[str, gpd.GeoDataFrame] = {}
-    needle = normalize_text(filters.text) if filters.text else ""
+    found = matching_ids(atlas, filters.text) if filters.text else None
     districts = set(filters.districts)
     kinds = set(filters.kinds)
     tags = set(filters.tags)
@@ -265,12 +222,13 @@ def apply_filters(atlas: Atlas, filters: Filters) -> dict[str, gpd.GeoDataFrame]
         layer_kinds = kinds & set(KINDS.get(lid, {}))
         if layer_kinds and "kind" in gdf.columns:
             mask &= gdf["kind"].isin(layer_kinds)
+        elif kinds and lid in THEMATIC_LAYERS:
+            mask &= False  # a kind filter shows only those kinds: the other thematic layers empty
         if lid in THEMATIC_LAYERS:
             if tags:
                 mask &= gdf["tags"].map(lambda t: _has_any_tag(t, tags)) if "tags" in gdf.columns else False
-            if needle:
-                mask &= pd.Series([match_kind(row, needle) is not None for _, row in gdf.iterrows()],
-                                  index=gdf.index, dtype=bool)
+            if found is not None:
+                mask &= gdf["id"].isin(found)
             for attribute, low, high in filters.fact_ranges:
                 if "facts" not in gdf.columns:
                     mask &= False
@@ -296,29 +254,15 @@ def _in_period(layers: dict[str, gpd.GeoDataFrame], atlas: Atlas, span) -> dict[
 
 
 def search(atlas: Atlas, text: str, *, limit: int | None = None, filters: Filters | None = None) -> pd.DataFrame:
-    """Features whose name_zh, name_en or an alias matches ``text``; best first (exact > prefix > substring,
-    then layer order from places to base map, then shorter name). Columns: layer, id, name_zh, name_en, match.
+    """Features whose names match ``text``, best first (``geo.search.ranked``: exact name, alias, short form,
+    prefix, substring, fuzzy; places before events on a tie). Columns: layer, id, name_zh, name_en, match.
 
     With ``filters``, only features that pass them (``apply_filters``: its layers, districts, kinds, tags, fact
-    ranges; its text is ignored, ``text`` is the query) can be results: what the search offers is on the map.
+    ranges, period; its text is ignored, ``text`` is the query) can be results: what the search offers is on
+    the map.
     """
-    needle = normalize_text(text or "")
-    if not needle:
-        return pd.DataFrame(columns=SEARCH_COLUMNS)
-    layers = atlas.layers
+    ids = None
     if filters is not None:
-        layers = apply_filters(atlas, replace(filters, text=""))
-    layer_rank = {lid: i for i, lid in enumerate(reversed(list(LAYERS)))}
-    rows = []
-    for lid, gdf in layers.items():
-        for _, row in gdf.iterrows():
-            kind = match_kind(row, needle)
-            if kind is None:
-                continue
-            name_zh = row.get("name_zh") if isinstance(row.get("name_zh"), str) else ""
-            name_en = row.get("name_en") if isinstance(row.get("name_en"), str) else ""
-            rows.append(((_MATCH_RANK[kind], layer_rank.get(lid, 99), len(name_zh), row["id"]),
-                         [lid, row["id"], name_zh, name_en, kind]))
-    rows.sort(key=lambda r: r[0])
-    frame = pd.DataFrame([r[1] for r in rows], columns=SEARCH_COLUMNS)
+        ids = {fid for gdf in apply_filters(atlas, replace(filters, text="")).values() for fid in gdf["id"]}
+    frame = ranked(atlas, text, ids=ids)
     return frame.head(limit) if limit is not None else frame

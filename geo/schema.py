@@ -123,6 +123,13 @@ LOCATION_BASES: dict[str, tuple[str, str]] = {
     "schematic": ("据文字描述示意绘制", "Schematic, drawn from the article's description"),
 }
 
+# A visitor's uploaded file, converted once into the display schema (geo.upload_layer): the layer id it is drawn,
+# selected, listed and exported under, and the location basis of a position whose file gives no precision
+# (location_precision_m is then NaN: the app says "precision unknown" and never makes one up). Neither is valid
+# in the atlas's own files.
+UPLOAD_LAYER = "upload"
+UNKNOWN_BASIS = "unknown"
+
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 ADCODE_PATTERN = re.compile(r"^33\d{4}$")
 
@@ -148,9 +155,17 @@ REQUIRED_PROPERTIES: dict[str, tuple[type, ...]] = {
 # form) whenever unit is non-empty; target (boolean) marks a goal or plan rather than an achieved figure, and
 # qualifier then bounds the goal ("at least 100" as a target = target true, qualifier "at least").
 # unit_gloss_zh is optional: the standard Chinese unit where the printed one is colloquial (萬方 -> 万平方米).
+# quote_zh (issue 15) is the article's own words that state the fact, as printed, at most 25 characters (… trims);
+# derived_zh/derived_en (a pair) say what was derived from it (a unit conversion, a relative date resolved against
+# the article's date); restates names the feature that keeps the figure when this fact repeats it; date_qualifier
+# bounds a date within its resolution (2024年年末 -> "2024", "late").
 FACT_REQUIRED = ("attribute", "label_zh", "label_en", "value", "unit", "unit_en", "as_of", "target", "qualifier",
-                 "source")
-FACT_OPTIONAL = ("unit_gloss_zh",)
+                 "source", "quote_zh")
+FACT_OPTIONAL = ("unit_gloss_zh", "derived_zh", "derived_en", "restates", "date_qualifier")
+QUOTE_NOTE_PAIR = ("derived_zh", "derived_en")
+DATE_QUALIFIERS = ("early", "late", "before", "after")
+# Where a city_only feature stands (a central city point, documented in data/README.md), WGS84 lon/lat.
+CITY_POINT = (120.1605, 30.2765)
 QUALIFIERS = (None, "about", "more than", "at least", "less than", "at most")
 # Optional text properties that come in zh/en pairs (both present, or neither).
 LOCATION_NOTE_PAIR = ("location_note_zh", "location_note_en")

@@ -190,7 +190,7 @@ def _event_sources(ev: Mapping) -> list[str]:
 
 
 TIMELINE_COLUMNS = ("date", "start", "end", "type", "event_id", "role", "label_zh", "label_en", "value", "unit",
-                    "unit_en", "target", "qualifier", "sources")
+                    "unit_en", "unit_gloss_zh", "target", "qualifier", "sources")
 
 
 def timeline(atlas, feature_id: str):
@@ -213,7 +213,7 @@ def timeline(atlas, feature_id: str):
             continue
         rows.append({"date": text, "start": str(iv[0]), "end": str(iv[1]), "type": "event", "event_id": ev["id"],
                      "role": role, "label_zh": ev.get("name_zh"), "label_en": ev.get("name_en"), "value": None,
-                     "unit": "", "unit_en": "", "target": False, "qualifier": None,
+                     "unit": "", "unit_en": "", "unit_gloss_zh": None, "target": False, "qualifier": None,
                      "sources": _event_sources(ev)})
     for fact in row.get("facts") or []:
         iv = _try_interval(fact.get("as_of"))
@@ -222,7 +222,8 @@ def timeline(atlas, feature_id: str):
         rows.append({"date": fact["as_of"], "start": str(iv[0]), "end": str(iv[1]), "type": "fact",
                      "event_id": None, "role": None, "label_zh": fact.get("label_zh"), "label_en": fact.get("label_en"),
                      "value": fact.get("value"), "unit": fact.get("unit") or "", "unit_en": fact.get("unit_en") or "",
-                     "target": bool(fact.get("target")), "qualifier": fact.get("qualifier"),
+                     "unit_gloss_zh": fact.get("unit_gloss_zh"), "target": bool(fact.get("target")),
+                     "qualifier": fact.get("qualifier"),
                      "sources": [fact["source"]] if fact.get("source") else []})
     frame = pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS))
     if frame.empty:

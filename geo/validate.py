@@ -34,10 +34,12 @@ from geo.schema import (
     LOCATION_BASES,
     LOCATION_NOTE_PAIR,
     OUTLET_NOTE_PAIR,
+    QUOTE_NOTE_PAIR,
     REQUIRED_PROPERTIES,
     TAGS,
 )
 from geo.spatial import distance_m
+from geo.validate_quotes import check_quotes, quote_reasons
 from geo.validate_rules import (
     adcode_reasons,
     check_duplicate_figures,
@@ -48,6 +50,8 @@ from geo.validate_rules import (
 )
 
 POLYGON_LAYERS = {"city", "districts"}
+# where the articles' texts are looked for by default (as in CI): ../shared/seeds beside the repository
+DEFAULT_ARTICLES = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 _NON_EMPTY = ("id", "layer", "kind", "name_zh", "name_en", "location_basis")
 
 
@@ -99,8 +103,11 @@ def _is_number(value) -> bool:
 
 
 class _Validator:
-    def __init__(self, data_dir: Path):
-        self.dir = data_dir
+    def __init__(self, data_dir: Path, articles: Path | None = None):
+        self.dir, self.articles = data_dir, articles
+        self.skipped: list[str] = []  # checks that could not run, by name and why
+        self.verbatim = 0  # quotes found verbatim in their article
+        self.sources: dict[str, dict] = {}
         self.problems: list[Problem] = []
         self.features: list[_Feature] = []
         self.layers_read = 0
@@ -135,6 +142,7 @@ class _Validator:
             reason = str(err).removeprefix(f"{err.path}: ").removeprefix(f"{err.feature_id}: ")
             self.add(file, err.feature_id, reason)
             return None
+        self.sources = sources
         for sid, src in sources.items():
             if "outlet_note" in src:
                 self.add(file, sid, "'outlet_note' is replaced by 'outlet_note_zh' and 'outlet_note_en'")
@@ -229,7 +237,7 @@ class _Validator:
         if isinstance(fact, dict) and isinstance(fact.get("attribute"), str):
             where += f" ({fact['attribute']})"
         reasons = [f"must be an object, got {_json_type(fact)}"] if not isinstance(fact, dict) \
-            else fact_reasons(fact, sources)
+            else fact_reasons(fact, sources) + quote_reasons(fact) + pair_reasons(fact, QUOTE_NOTE_PAIR)
         for reason in reasons:
             self.add(f.file, f.label, f"{where}: {reason}")
 
@@ -353,25 +361,36 @@ class _Validator:
         for f in self.features:  # references into an unreadable file would only repeat its problem
             if f.layer == "events":
                 check_event(f, by_id, report, check_references=not self.unreadable)
+        self.verbatim, self.skipped = check_quotes(self.features, by_id, report, self.sources, self.articles,
+                                                   check_references=not self.unreadable and len(present) == len(LAYERS))
         order = {name: i for i, (_lid, name) in enumerate(present)}
         # stable: per file in layer order, keeping discovery order inside a file
         return sorted(self.problems, key=lambda p: order.get(Path(p.file).name, -1))
 
 
-def validate_dir(path: str | Path = "data") -> list[Problem]:
-    """Every problem (errors and warnings) found in the data directory ``path``."""
-    return _Validator(Path(path)).run()
+def validate_dir(path: str | Path = "data", articles: str | Path | None = None) -> list[Problem]:
+    """Every problem (errors and warnings) found in the data directory ``path``; with ``articles`` (a directory
+    of the articles' texts, see sources.json ``seed_file``) quotes are also checked verbatim."""
+    return _Validator(Path(path), Path(articles) if articles is not None else None).run()
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if len(args) > 1 or (args and args[0] in ("-h", "--help")):
-        print("usage: python -m geo.validate [DIR]   (default: data/)")
+    args = list(sys.argv[1:] if argv is None else argv)
+    articles = DEFAULT_ARTICLES
+    if "--articles" in args and args.index("--articles") + 1 < len(args):
+        at = args.index("--articles")
+        articles = Path(args.pop(at + 1))
+        args.pop(at)
+    if len(args) > 1 or (args and args[0].startswith("-")):
+        print("usage: python -m geo.validate [DIR] [--articles DIR]   (default: data/, ../shared/seeds beside "
+              "the repository)")
         return 0 if args and args[0] in ("-h", "--help") else 2
-    validator = _Validator(Path(args[0] if args else "data"))
+    validator = _Validator(Path(args[0] if args else "data"), articles)
     problems = validator.run()
     for problem in problems:
         print(problem)
+    for check in validator.skipped:
+        print(f"SKIPPED: {check}")
     errors = [p for p in problems if p.severity == "error"]
     warnings = len(problems) - len(errors)
     n_features, n_layers = len(validator.features), validator.layers_read
@@ -380,7 +399,8 @@ def main(argv: list[str] | None = None) -> int:
         files = len({p.file for p in errors})
         print(f"FAILED: {len(errors)} problem{'s' * (len(errors) != 1)} in {files} file{'s' * (files != 1)}{note}")
         return 1
-    print(f"OK: {n_features} features in {n_layers} layers{note}")
+    checked = f"; {validator.verbatim} quotes verbatim in their articles" if validator.verbatim else ""
+    print(f"OK: {n_features} features in {n_layers} layers{note}{checked}")
     return 0
 
 

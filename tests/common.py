@@ -15,6 +15,7 @@ TESTS_DIR = ROOT / "tests"
 TEST_DATA_DIR = TESTS_DIR / "data"
 MINI_DIR = TEST_DATA_DIR / "mini"
 BROKEN_DIR = TEST_DATA_DIR / "broken"
+ARTICLES_DIR = TEST_DATA_DIR / "articles"  # stand-in article texts for the verbatim quote check (mini's quotes)
 REAL_DATA_DIR = ROOT / "data"  # the shipped atlas (may be incomplete while it is being written)
 
 # Feature ids of the mini atlas, by layer (handy for parametrizing).

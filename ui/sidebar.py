@@ -8,18 +8,20 @@ import streamlit as st
 from geo.io import Atlas
 from geo.schema import KINDS, LAYERS, TAGS
 from layers.basemaps import BASEMAPS
-from ui import data, session, upload
+from ui import chrome, data, session, upload
 from ui.i18n import LANGS, kind_label, layer_label, t, tag_label
 from ui.state import layer_key, span_months
 from ui.text import md
 from ui.timeline import month_label
 
 MAX_RESULTS = 8
+MAX_LISTED = 60  # results listed at all (the first MAX_RESULTS as buttons, the rest in an expander)
 LANG_NAMES = {"zh": "中文", "en": "English"}
 
 
 def render(atlas: Atlas, basemaps: list[str], counts: dict[str, int], lang: str) -> None:
     with st.sidebar:
+        chrome.render(lang)
         st.radio(f"{t('language', 'zh')} / {t('language', 'en')}", LANGS, key="lang", horizontal=True,
                  format_func=LANG_NAMES.get)
         st.selectbox(t("basemap", lang), basemaps, key="basemap", help=t("basemap_help", lang),
@@ -42,13 +44,14 @@ def _filters(atlas: Atlas, lang: str) -> None:
     for code in st.session_state.get("districts") or []:
         names.setdefault(code, code)
     st.multiselect(t("districts", lang), list(names), key="districts", format_func=lambda a: names.get(a, a),
-                   placeholder=t("choose", lang))
+                   placeholder=t("choose", lang), select_all=False)
     kinds = [(lid, k) for lid in LAYERS if lid in atlas.layers and lid not in ("city",) for k in KINDS[lid]]
     kind_layer = {k: lid for lid, k in kinds}
-    st.multiselect(t("kinds", lang), list(kind_layer), key="kinds", placeholder=t("choose", lang),
+    # select_all=False: no "Select n matches" action, so Enter picks the highlighted (typed) option, or nothing
+    st.multiselect(t("kinds", lang), list(kind_layer), key="kinds", placeholder=t("choose", lang), select_all=False,
                    format_func=lambda k: f"{kind_label(kind_layer[k], k, lang)} · {layer_label(kind_layer[k], lang)}")
     st.multiselect(t("tags", lang), list(TAGS), key="tags", format_func=lambda x: tag_label(x, lang),
-                   placeholder=t("choose", lang))
+                   placeholder=t("choose", lang), select_all=False)
     _period(lang)
     st.text_input(t("search", lang), key="q", help=t("search_help", lang), max_chars=100,
                   placeholder=t("search_help", lang))
@@ -94,5 +97,7 @@ def _results(atlas: Atlas, query: str, lang: str) -> None:
         button(*record)
     if len(results) > MAX_RESULTS:
         with st.expander(t("count_more", lang, n=len(results) - MAX_RESULTS)):
-            for record in results[MAX_RESULTS:]:
+            for record in results[MAX_RESULTS:MAX_LISTED]:
                 button(*record)
+            if len(results) > MAX_LISTED:
+                st.caption(t("results_cut", lang, n=MAX_LISTED))

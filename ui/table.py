@@ -7,14 +7,16 @@ import pandas as pd
 import streamlit as st
 
 from geo.export import export_filename
-from geo.export_files import FORMATS, export_bytes
+from geo.export_files import export_bytes
 from geo.io import Atlas
 from layers.scale import subset
-from ui import data, session
+from ui import data, export, session
+from ui.facts import display
 from ui.i18n import basis_label, kind_label, layer_label, t
 from ui.timeline import date_text
 
 TABLE_KEY = "table"
+ID_COLUMN = "id"  # kept in the frame to map a chosen row to its feature; not sent to the page
 TABLE_IDS = "_table_ids"
 # At most this many rows are built and sent (make bench: 100k rows cost seconds per rerun and megabytes);
 # the heading still gives the full count, and the export holds every visible feature.
@@ -35,8 +37,10 @@ def visible_frame(atlas: Atlas, view, ids: dict[str, list[str]]) -> pd.DataFrame
             continue
         gdf = subset(atlas.layers[lid], ids.get(lid, [])).iloc[:TABLE_MAX_ROWS - len(rows)]
         for _, row in gdf.iterrows():
+            first, second = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
             rows.append({
-                "id": row["id"], t("name_zh", lang): row.get("name_zh"), t("name_en", lang): row.get("name_en"),
+                ID_COLUMN: row["id"], t("name", lang): display(row.get(first) or row.get(second), lang),
+                t(f"{second}", lang): display(row.get(second), second[-2:]),
                 t("layer", lang): layer_label(lid, lang), t("kind", lang): kind_label(lid, row.get("kind"), lang),
                 t("district", lang): names.get(row.get("adcode"), ""),
                 t("first_date", lang): date_text(firsts[row["id"]], lang) if row["id"] in firsts
@@ -74,15 +78,13 @@ def render_table(atlas: Atlas, view, ids: dict[str, list[str]]) -> None:
     if total > len(frame):
         st.caption(f"仅列出前 {len(frame)} 项；请用筛选缩小范围，或导出全部。" if lang == "zh" else
                    f"Listing the first {len(frame)}; narrow with the filters, or export them all.")
-    st.session_state[TABLE_IDS] = frame["id"].tolist() if len(frame) else []
+    st.session_state[TABLE_IDS] = frame[ID_COLUMN].tolist() if len(frame) else []
     if frame.empty:
         st.caption(t("no_data", lang))
         return
-    st.dataframe(frame, key=TABLE_KEY, on_select=_on_table_select, selection_mode="single-row", hide_index=True,
-                 width="stretch", height=320)
-
-
-EXPORT_EAGER_MAX = 2000  # features; above this the export file is built on click
+    # the ids select rows (TABLE_IDS); what people read starts with the name, no internal id is shown
+    st.dataframe(frame.drop(columns=[ID_COLUMN]), key=TABLE_KEY, on_select=_on_table_select,
+                 selection_mode="single-row", hide_index=True, width="stretch", height=320)
 
 
 def render_export(atlas: Atlas, directory: str, view) -> None:
@@ -95,39 +97,22 @@ def render_export(atlas: Atlas, directory: str, view) -> None:
     c1, c2, c3 = st.columns(3)
     scope = c1.selectbox(t("export_scope", lang), scopes, key="export_scope",
                          format_func=lambda s: t("export_all", lang) if s == "visible" else layer_label(s, lang))
-    fmt = c2.selectbox(t("export_format", lang), list(FORMATS), key="export_format",
-                       format_func=lambda f: t(f"fmt_{f}", lang))
-    systems = list(FORMATS[fmt][2])  # GeoPackage, Shapefile and KML are WGS84 only
-    if st.session_state.get("export_crs") not in systems:
-        st.session_state["export_crs"] = "wgs84"
-    crs = c3.selectbox(t("export_crs", lang), systems, key="export_crs", format_func=lambda c: t(f"crs_{c}", lang))
+    fmt, crs = export.pick(lang, "export", c2, c3)
     chosen = tuple(layers) if scope == "visible" else (scope,)
     visible = data.visible_ids(directory, atlas.hash, view.filter_key)
     count = sum(len(visible.get(lid, ())) for lid in chosen)
-    label = t("export_button", lang) if fmt == "geojson" else \
-        f"{t('download', lang)} {t(f'fmt_{fmt}', lang).split('（')[0].split(' (')[0]}"
-    st.download_button(label, data=export_data(directory, atlas.hash, chosen, view.filter_key, crs, count, fmt),
-                       key="export_download", file_name=export_filename(chosen, view.filters, crs, fmt=fmt),
-                       mime=FORMATS[fmt][1], on_click="ignore", icon=":material/download:", disabled=not chosen)
+    export.download(lang, "export_download", fmt, export_filename(chosen, view.filters, crs, fmt=fmt),
+                    lambda: export_file(directory, atlas.hash, chosen, view.filter_key, crs, fmt), count,
+                    disabled=not chosen)
     st.caption(t("export_note", lang) + " " + t("export_formats_note", lang))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def export_file(directory: str, content_hash: str, chosen: tuple[str, ...], fkey: tuple, crs: str, fmt: str) -> bytes:
-    """GeoPackage / Shapefile / KML / CSV of the filtered features of ``chosen`` (geo.export_files)."""
+    """The export file of the filtered features of ``chosen`` in ``fmt`` (geo.export / geo.export_files)."""
+    if fmt == "geojson":
+        return data.export_json(directory, content_hash, chosen, fkey, crs).encode("utf-8")
     atlas = data.load(directory, content_hash).atlas
     ids = data.visible_ids(directory, content_hash, fkey)
     frames = {lid: data.frame(atlas, lid, ids[lid]) for lid in chosen if lid in ids}
     return export_bytes(frames, fmt, crs=crs)
-
-
-def export_data(directory: str, content_hash: str, chosen: tuple[str, ...], fkey: tuple, crs: str, count: int,
-                fmt: str = "geojson"):
-    """The download's bytes, or for more than EXPORT_EAGER_MAX features a callable that builds them when the button
-    is clicked, so a filter change at 100k features does not serialise the whole export on every rerun."""
-    def build() -> bytes:
-        if fmt != "geojson":
-            return export_file(directory, content_hash, chosen, fkey, crs, fmt)
-        return data.export_json(directory, content_hash, chosen, fkey, crs).encode("utf-8")
-
-    return build if count > EXPORT_EAGER_MAX else build()

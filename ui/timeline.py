@@ -10,42 +10,12 @@ from geo.io import Atlas
 from geo.timeline import DateError, Period, overlaps, parse_date, resolution
 from geo.timeline import timeline as feature_timeline
 from ui import data, session
-from ui.facts import article_labels, value_text
+from ui.dates import MONTHS_EN, date_text, is_date, month_label  # noqa: F401 - the one date format, re-exported
+from ui.facts import article_labels, display, value_text
 from ui.i18n import t
 from ui.text import md
 
 FIRST_ROWS = 12  # timeline rows shown; the rest open from "另外 n 条"
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def month_label(month: str, lang: str) -> str:
-    """"2024-10" -> "2024年10月" / "Oct 2024"."""
-    year, mo = month.split("-")[:2]
-    return f"{year}年{int(mo)}月" if lang == "zh" else f"{MONTHS_EN[int(mo) - 1]} {year}"
-
-
-def _one(text: str, lang: str) -> str:
-    parts = text.split("-")
-    if len(parts) == 1:
-        return f"{parts[0]}年" if lang == "zh" else parts[0]
-    if len(parts) == 2:
-        return month_label(text, lang)
-    year, mo, day = parts
-    return f"{year}年{int(mo)}月{int(day)}日" if lang == "zh" else f"{int(day)} {MONTHS_EN[int(mo) - 1]} {year}"
-
-
-def date_text(text, lang: str) -> str:
-    """A date or period at its own resolution: "2025年", "2024年10月", "2026年1月16日", "2025年11月–2025年12月" /
-    "2025", "Oct 2024", "16 Jan 2026", "Nov 2025 – Dec 2025". Text that does not parse is shown as it is."""
-    try:
-        parse_date(text)
-    except DateError:
-        return "" if text is None else str(text)
-    text = text.strip()
-    if "/" in text:
-        start, end = (_one(p.strip(), lang) for p in text.split("/"))
-        return f"{start}–{end}" if lang == "zh" else f"{start} – {end}"
-    return _one(text, lang)
 
 
 def event_when(row, lang: str) -> str:
@@ -98,14 +68,15 @@ def _rows(records: list[dict], labels: dict[str, str], lang: str) -> None:
         articles = "、".join(labels.get(s, s) for s in rec["sources"] or []) if lang == "zh" else \
             ", ".join(labels.get(s, s) for s in rec["sources"] or [])
         when = date_text(rec["date"], lang)
-        name = rec.get(f"label_{lang}") or rec.get("label_zh") or rec.get("label_en") or ""
+        name = display(rec.get(f"label_{lang}") or rec.get("label_zh") or rec.get("label_en") or "", lang)
         if rec["type"] == "event":
             flush()
             parts = [when, name, t(f"role_{rec['role']}", lang), articles]
             st.button(md(" · ".join(p for p in parts if p)), key=f"tl_{rec['event_id']}", type="tertiary",
                       on_click=session.select, args=(rec["event_id"],), icon=":material/event:")
         else:
-            fact = {k: rec[k] for k in ("value", "unit", "unit_en", "target", "qualifier")}
+            fact = {k: rec.get(k) for k in ("value", "unit", "unit_en", "unit_gloss_zh", "target", "qualifier")}
             tail = f" · {md(articles)}" if articles else ""
-            lines.append(f"- {md(when)} · **{md(name)}**: {md(value_text(fact, lang))}{tail}")
+            value = "" if is_date(rec.get("value")) else value_text(fact, lang)  # the date is said once, first
+            lines.append(f"- {md(when)} · **{md(name)}**" + (f": {md(value)}" if value else "") + tail)
     flush()

@@ -11,11 +11,13 @@ from collections import Counter
 
 import pytest
 
-from geo.filters import Filters, apply_filters, normalize_text
+from geo.filters import Filters, apply_filters
+from geo.search import ranked
 from geo.spatial import inside, related
 from layers.definitions import DEFAULT_LAYERS
 from tests.common import MINI_DIR, block, edit_feature, nodes, panel_text, plain, read_json, write_json
-from ui.facts import value_text
+from ui.dates import window_text
+from ui.facts import fact_when, value_text
 from ui.i18n import layer_label
 from ui.panel import FIRST_ITEMS
 
@@ -48,8 +50,10 @@ def test_facts_are_lines_with_value_unit_date_and_an_article_label(app, atlas, l
     assert len(lines) == len(row["facts"])
     article = {sid: f"{'文' if lang == 'zh' else 'A'}{i}" for i, sid in enumerate(atlas.sources, start=1)}
     for line, fact in zip(lines, row["facts"], strict=True):
-        assert line == f"- **{fact[f'label_{lang}']}**: {value_text(fact, lang)} · {fact['as_of']} · " \
-                       f"{article[fact['source']]}"
+        when = fact_when(fact, lang)
+        assert line == f"- **{fact[f'label_{lang}']}**: {value_text(fact, lang)} · " + (f"{when} · " if when else "") \
+            + article[fact["source"]]
+        assert not re.search(r"\d{4}-\d{2}", line)  # one date format: 2025年1月 / Jan 2025, never ISO
     targets = [line for line, f in zip(lines, row["facts"], strict=True) if f.get("target")]
     assert targets and all(line.split(" · ")[0].endswith("（目标）" if lang == "zh" else "(target)")
                            for line in targets)
@@ -65,8 +69,26 @@ def test_article_label_opens_its_details(app, atlas, lang):
         assert popover is not None and popover.proto.popover.label == f"{'文' if lang == 'zh' else 'A'}{numbers[sid]}"
         text = "\n".join(plain(m.value) for m in nodes(popover, "markdown"))
         source = atlas.sources[sid]
-        assert source[f"headline_{lang}"] in text and source["date_from"] in text and sid in text
+        assert source[f"headline_{lang}"] in text and window_text(source["date_from"], source["date_to"], lang) in text
+        assert sid not in text and source["date_from"] not in text  # no internal id, no ISO range
         assert ("未署媒体" if lang == "zh" else "Outlet not named") in text
+
+
+@pytest.mark.parametrize(("lang", "fid"), [("zh", "park_zijingang"), ("en", "park_zijingang"),
+                                           ("zh", "ev_lihe_moves_in"), ("en", "ev_lihe_moves_in")])
+def test_article_popover_gives_each_fact_its_quote(app, atlas, lang, fid):
+    """Issue 15: every fact's quote (原文, Chinese as printed) under its label in ``lang``, in the popover of its
+    article, with what was derived from it (a resolved date) in ``lang`` only."""
+    at = app(sel=fid, lang=lang, basemap="none")
+    facts = atlas.feature(fid)[1]["facts"]
+    for sid in dict.fromkeys(f["source"] for f in facts):
+        text = "\n".join(plain(m.value) for m in nodes(block(at, f"facts_src_{sid}"), "markdown"))
+        assert ("原文" if lang == "zh" else "Original wording (原文, Chinese as printed)") in text
+        for fact in (f for f in facts if f["source"] == sid):
+            assert f"*{fact[f'label_{lang}']}*: 「{fact['quote_zh']}」" in text, fact["attribute"]
+            if fact.get("derived_zh"):
+                other = "en" if lang == "zh" else "zh"
+                assert fact[f"derived_{lang}"] in text and fact[f"derived_{other}"] not in text
 
 
 def test_city_facts_in_the_overview_are_cut_with_a_more_control(app, atlas):
@@ -155,15 +177,9 @@ def test_the_panel_has_no_fixed_height_scroll_box_inside(app, feature_id):
 
 
 def _expected_results(atlas, text: str, layers, **filters) -> set[str]:
-    needle = normalize_text(text)
+    """What geo.search finds among the features that pass the filters on the shown layers."""
     passed = apply_filters(atlas, Filters(layers=tuple(layers), **filters))
-    out = set()
-    for _lid, gdf in passed.items():
-        for _, row in gdf.iterrows():
-            names = [row["name_zh"], row["name_en"], *row["aliases"]]
-            if any(needle in normalize_text(n) for n in names):
-                out.add(row["id"])
-    return out
+    return set(ranked(atlas, text, ids={fid for gdf in passed.values() for fid in gdf["id"]})["id"])
 
 
 @pytest.mark.parametrize(("text", "filters"), [
@@ -241,7 +257,8 @@ def contract_dir(tmp_path):
     shutil.copytree(MINI_DIR, data)
     facts = [{"attribute": "planned_area", "label_zh": "规划面积", "label_en": "Planned area", "value": 26,
               "unit": "万方", "unit_en": "10,000 m² (wan fang)", "unit_gloss_zh": "万平方米", "as_of": "2026",
-              "qualifier": "at least", "target": True, "source": "s004"}]
+              "qualifier": "at least", "target": True, "source": "s004",
+              "quote_zh": "目标至少26万方"}]
     edit_feature(data, "parks.geojson", "park_zijingang", facts=facts, location_note=...,
                  location_note_zh="中文位置说明。", location_note_en="English location note.")
     sources = read_json(data / "sources.json")
@@ -254,8 +271,8 @@ def contract_dir(tmp_path):
 
 
 @pytest.mark.parametrize(("lang", "value", "note", "outlet", "absent"), [
-    ("zh", "≥ 26万方（万平方米）（目标）", "中文位置说明。", "未署媒体（中文媒体说明）", "English"),
-    ("en", "≥ 26 10,000 m² (wan fang) (target)", "English location note.", "Outlet not named (English outlet note)",
+    ("zh", "至少26万平方米（目标）", "中文位置说明。", "未署媒体（中文媒体说明）", "English"),
+    ("en", "at least 260,000 m² (target)", "English location note.", "Outlet not named (English outlet note)",
      "中文"),
 ])
 def test_contract_fields_in_each_language(app, contract_dir, lang, value, note, outlet, absent):
@@ -299,6 +316,6 @@ def test_event_fields_show_date_place_and_participants(app, tmp_path):
     edit_feature(data, "parks.geojson", "park_yungu_center", date_start="2025-07", date_end="2025-08",
                  place="park_zijingang", participants=["inst_zju", "no_such_id"])
     at = app(data, sel="park_yungu_center", lang="en", basemap="none")
-    assert "**When**: Jul 2025 – Aug 2025 (a period)" in panel_text(at)  # at its resolution
+    assert "**When**: Jul–Aug 2025 (a period)" in panel_text(at)  # at its resolution
     assert at.button(key="rel_place_park_zijingang") and at.button(key="rel_participants_inst_zju")
     assert not keys(at, "rel_participants_no_such_id")

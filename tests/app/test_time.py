@@ -62,7 +62,8 @@ def test_moving_the_slider_filters_counts_map_table_and_url(app, atlas):
     assert query(at) == {"period": "2024-10/2025-06", "basemap": "none"}
     (table,) = nodes(block(at, "side_panel"), "dataframe") or [at.dataframe(key="table")]
     firsts = first_dates(atlas)
-    dates = dict(zip(table.value["id"], table.value["最早日期"], strict=True))
+    assert "id" not in table.value.columns  # names, not internal ids
+    dates = dict(zip(at.session_state["_table_ids"], table.value["最早日期"], strict=True))
     assert set(dates) == {fid for lid in DEFAULT_LAYERS for fid in wanted[lid]}
     assert all(dates[fid] == (date_text(firsts[fid], "zh") if fid in firsts else "未注明日期") for fid in dates)
     at.select_slider(key="period").set_range(*(str(m) for m in month_span(atlas))).run()
@@ -169,7 +170,7 @@ def test_undated_feature_is_marked(app, atlas):
     ("ev_gongshu_plenary_2026", "zh", "2026年1月7日（精确到日）"),
     ("ev_zijin_ten_policy", "en", "Apr 2024 (to the month)"),
     ("ev_muyu_space_launch", "zh", "2025年（仅知年份）"),
-    ("ev_runmiao_plan", "en", "Nov 2025 – Dec 2025 (a period)"),
+    ("ev_runmiao_plan", "en", "Nov–Dec 2025 (a period)"),
 ])
 def test_event_panel_shows_its_date_at_its_resolution(app, atlas, event_id, lang, when):
     at = app(sel=event_id, lang=lang, basemap="none")

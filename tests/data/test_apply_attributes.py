@@ -15,7 +15,8 @@ aa = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(aa)
 
 FACT = {"attribute": "national_key_labs", "label_zh": "全国重点实验室", "label_en": "National key labs", "value": 25,
-        "unit": "家", "unit_en": "count", "as_of": "2026-01", "target": False, "qualifier": None, "source": "s000"}
+        "unit": "家", "unit_en": "count", "as_of": "2026-01", "target": False, "qualifier": None, "source": "s000",
+        "quote_zh": "分别达到25家、72家"}
 
 
 def _atlas(tmp_path, districts=None, city=None):

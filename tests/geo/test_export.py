@@ -54,7 +54,7 @@ def test_provenance_of_facts_survives(mini_atlas):
     assert fund["properties"]["facts"] == [{
         "attribute": "fund_size_first_phase", "label_zh": "首期规模", "label_en": "First-phase size", "value": 20,
         "unit": "亿元", "unit_en": "CNY 100 million", "as_of": "2025-12", "target": False, "qualifier": None,
-        "source": "s002"}]
+        "source": "s002", "quote_zh": "首期規模20億元的潤苗基金"}]  # the quote travels with its fact (issue 15)
     assert isinstance(fund["properties"]["facts"], list)  # real JSON, not a string
 
 

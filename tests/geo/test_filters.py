@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 
 from geo.errors import LayerError
-from geo.filters import Filters, apply_filters, normalize_text, search
+from geo.filters import Filters, apply_filters, search
 
 ROUND_TRIPS = [
     Filters(),
@@ -106,10 +106,22 @@ def test_layer_filter_keeps_layer_order(mini_atlas):
     assert list(apply_filters(mini_atlas, Filters(layers=("companies", "parks")))) == ["parks", "companies"]
 
 
-def test_kinds_only_narrow_their_own_layers(mini_atlas):
+def test_a_kind_filter_shows_only_those_kinds(mini_atlas):
     result = _ids(apply_filters(mini_atlas, Filters(kinds=("university",))))
     assert result["institutions"] == ["inst_zju", "inst_westlake_univ"]
-    assert len(result["parks"]) == 5 and len(result["companies"]) == 4
+    assert result["parks"] == result["companies"] == result["events"] == result["plans"] == []
+    assert len(result["districts"]) == 4 and result["city"] == ["city_hangzhou"]  # the base map stays
+
+
+def test_kinds_of_several_layers_and_of_the_base_map(mini_atlas):
+    result = _ids(apply_filters(mini_atlas, Filters(kinds=("university", "data_center"))))
+    assert result["institutions"] == ["inst_zju", "inst_westlake_univ"]
+    assert result["parks"] == ["park_hanggang_cloud_dc"] and result["companies"] == []
+    kinds = set(mini_atlas.layers["districts"]["kind"])
+    chosen = sorted(kinds)[0]
+    result = _ids(apply_filters(mini_atlas, Filters(kinds=(chosen,))))
+    expected = mini_atlas.layers["districts"].query("kind == @chosen")["id"].tolist()
+    assert result["districts"] == expected and result["parks"] == []
 
 
 @pytest.mark.parametrize(("tags", "parks"), [
@@ -147,18 +159,10 @@ def test_combined_filters(mini_atlas):
     assert _ids(apply_filters(mini_atlas, f)) == {"parks": ["park_zijingang"], "institutions": []}
 
 
-@pytest.mark.parametrize(("raw", "normal"), [
-    ("  Cloud   VALLEY ", "cloud valley"), ("中國雲谷", "中国云谷"), ("魔搭社区（杭州）", "魔搭社区(杭州)"),
-    ("濱江區", "滨江区"), ("ＡＩ", "ai"),
-])
-def test_normalize_text(raw, normal):
-    assert normalize_text(raw) == normal
-
-
-def test_search_ranks_prefix_before_substring(mini_atlas):
-    found = search(mini_atlas, "云谷")
-    assert found["id"].tolist() == ["park_yungu_center", "ev_cloud_valley_launch", "park_china_cloud_valley"]
-    assert found["match"].tolist() == ["prefix", "substring", "substring"]
+def test_search_ranks_short_form_then_prefix_and_places_before_events(mini_atlas):
+    found = search(mini_atlas, "云谷")  # 中国云谷 is 云谷 in China (a short form); the event ties the park
+    assert found["id"].tolist() == ["park_china_cloud_valley", "park_yungu_center", "ev_cloud_valley_launch"]
+    assert found["match"].tolist() == ["short", "prefix", "prefix"]
     assert list(found.columns) == ["layer", "id", "name_zh", "name_en", "match"]
 
 
@@ -171,8 +175,8 @@ def test_search_exact_first(mini_atlas):
 
 
 @pytest.mark.parametrize(("text", "ids"), [
-    ("ZJU", ["inst_zju"]), ("潤苗", ["ev_runmiao_fund_launch", "fund_runmiao"]),
-    ("润苗", ["ev_runmiao_fund_launch", "fund_runmiao"]),
+    ("ZJU", ["inst_zju"]), ("潤苗", ["fund_runmiao", "ev_runmiao_fund_launch"]),
+    ("润苗", ["fund_runmiao", "ev_runmiao_fund_launch"]),
     ("DEEP robotics", ["co_deeprobotics"]),
     ("", []), ("   ", []), ("atlantis", []),
 ])

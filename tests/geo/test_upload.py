@@ -43,7 +43,7 @@ def coords(gdf) -> np.ndarray:
     ("sites_gcj02.geojson", {"crs": "gcj02"}, 4, "utf-8", "gcj02"),
     ("sites.gpkg", {}, 4, None, "wgs84"),
     ("sites.fgb", {}, 4, None, "wgs84"),
-    ("sites.kml", {}, 4, None, "wgs84"),
+    ("sites.kml", {}, 4, "utf-8", "wgs84"),
     ("sites_shp.zip", {}, 4, None, "wgs84"),
     ("sites_gbk_shp.zip", {}, 4, "GB18030", "wgs84"),
     ("sites_utm_shp.zip", {}, 4, None, "EPSG:32651"),
@@ -88,7 +88,7 @@ def test_payload_in_column_names_and_values():
 
 def test_wrong_system_moves_points_by_hundreds_of_metres():
     as_gcj = coords(read("sites_gcj02.csv", crs="gcj02").gdf)
-    as_wgs = coords(read("sites_gcj02.csv").gdf)
+    as_wgs = coords(read("sites_gcj02.csv", crs="wgs84").gdf)
     shift = np.hypot((as_wgs[:, 0] - as_gcj[:, 0]) * 96_000, (as_wgs[:, 1] - as_gcj[:, 1]) * 111_000)
     assert (shift > 300).all() and (shift < 800).all()
 
@@ -108,7 +108,7 @@ def test_ids_are_stable_for_the_same_file():
 @pytest.mark.parametrize(("name", "options", "error", "code", "match"), [
     ("bad_extension.txt", {}, UnsupportedUploadError, "unsupported_format", r"bad_extension\.txt: .*\.txt; supported"),
     ("empty.geojson", {}, UploadReadError, "empty", r"empty\.geojson: the file is empty"),
-    ("truncated.geojson", {}, UploadReadError, "bad_json", r"truncated\.geojson: invalid or truncated JSON at line"),
+    ("truncated.geojson", {}, UploadReadError, "cut_off", r"truncated\.geojson: the file is cut off at line 33"),
     ("corrupt.gpkg", {}, UploadReadError, "corrupt", r"corrupt\.gpkg: cannot read it as GPKG"),
     ("corrupt.xlsx", {}, UploadReadError, "corrupt", r"corrupt\.xlsx: cannot read it as XLSX"),
     ("no_shp.zip", {}, UploadReadError, "zip_no_shp", r"no_shp\.zip: the zip holds no \.shp file"),

@@ -9,7 +9,7 @@ import pytest
 
 from geo.schema import ID_PATTERN
 from geo.validate import Problem, main, validate_dir
-from tests.common import BROKEN_DIR, MINI_DIR, ROOT, edit_feature, read_json, write_json
+from tests.common import ARTICLES_DIR, BROKEN_DIR, MINI_DIR, ROOT, edit_feature, read_json, write_json
 
 PARKS_KINDS = ("sci_tech_city, landmark_platform, industrial_park, characteristic_town, innovation_space, "
                "incubator, data_center, service_center")
@@ -86,6 +86,36 @@ EXPECTED = {
     "event_precision_too_small": ("events.geojson", "ev_qizhen_fund_founded",
                                   "location_precision_m 3000 is smaller than the radius that covers its place "
                                   "dist_gongshu (8169 m, the farthest edge of its footprint)"),
+    # issue 15: quotes
+    "quote_missing": ("districts.geojson", "dist_xihu", "fact 0 (ai_revenue): missing field 'quote_zh'"),
+    "quote_too_long": ("districts.geojson", "dist_xihu",
+                       "fact 0 (ai_revenue): quote_zh is 42 characters; at most 25 (trim with …)"),
+    "quote_value_missing": ("districts.geojson", "dist_xihu",
+                            "fact 0 (ai_revenue): quote_zh does not print the value 1500 亿元"),
+    "quote_qualifier_mismatch": ("districts.geojson", "dist_xihu",
+                                 "fact 0 (ai_revenue): qualifier 'about' disagrees with the quote's words next to "
+                                 "1300 ('more than')"),
+    "quote_target_mismatch": ("companies.geojson", "fund_runmiao",
+                              "fact 0 (fund_size_first_phase): target is true but the quote has no word of a goal "
+                              "or plan (目标, 力争, 预计, 将, 计划 ...)"),
+    "quote_not_verbatim": ("companies.geojson", "fund_runmiao",
+                           "fact 0 (fund_size_first_phase): quote_zh '首期规模20亿元的润苗基金' is not in article s002 "
+                           "(verbatim, whitespace ignored)"),
+    "date_finer_than_quote": ("parks.geojson", "park_china_cloud_valley",
+                              "fact 0 (construction_start): date '2024-10-08' is a day, finer than the quote gives "
+                              "(a month)"),
+    "event_date_finer_than_quote": ("events.geojson", "ev_cloud_valley_launch",
+                                    "date_resolution 'day' is finer than any of its date quotes gives"),
+    "relative_date_without_note": ("events.geojson", "ev_qizhen_fund_founded",
+                                   "fact 0 (date): the quote prints no year for '2025-09': say where it comes from "
+                                   "in derived_zh/derived_en"),
+    "duplicate_quote": ("events.geojson", "ev_cloud_valley_launch",
+                        "fact 0 (date): the figure '2024-10' with the same quote is fact 0 (construction_start) of "
+                        "park_china_cloud_valley: keep one fact, or mark this one \"restates\": "
+                        "\"park_china_cloud_valley\""),
+    "city_only_off_point": ("companies.geojson", "fund_runmiao",
+                            "a city_only feature stands at the city's documented point (120.1605, 30.2765), not "
+                            "(120.17, 30.28)"),
 }
 
 
@@ -97,20 +127,21 @@ def test_every_broken_fixture_has_an_expectation():
 
 def test_mini_atlas_is_valid():
     assert validate_dir(MINI_DIR) == []
+    assert validate_dir(MINI_DIR, articles=ARTICLES_DIR) == []
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_broken_fixture_reports_exactly_its_defect(case):
     file, feature_id, reason = EXPECTED[case]
     directory = BROKEN_DIR / case
-    assert validate_dir(directory) == [Problem(str(directory / file), feature_id, reason)]
+    assert validate_dir(directory, articles=ARTICLES_DIR) == [Problem(str(directory / file), feature_id, reason)]
 
 
 @pytest.mark.parametrize("case", ["unknown_parent", "bad_json", "swapped_lat_lon"])
 def test_main_prints_problem_and_fails(case, capsys):
     file, feature_id, reason = EXPECTED[case]
     directory = BROKEN_DIR / case
-    assert main([str(directory)]) == 1
+    assert main([str(directory), "--articles", str(ARTICLES_DIR)]) == 1
     lines = capsys.readouterr().out.splitlines()
     where = ": ".join(x for x in (str(directory / file), feature_id) if x)
     assert lines == [f"{where}: {reason}", "FAILED: 1 problem in 1 file"]
@@ -132,10 +163,28 @@ def test_module_runs_as_command_on_broken_dir():
 
 
 def test_module_runs_as_command_on_mini():
-    run = subprocess.run([sys.executable, "-m", "geo.validate", str(MINI_DIR)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run([sys.executable, "-m", "geo.validate", str(MINI_DIR), "--articles", str(ARTICLES_DIR)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout
-    assert run.stdout.strip() == "OK: 23 features in 7 layers"
+    assert run.stdout.strip() == "OK: 23 features in 7 layers; 7 quotes verbatim in their articles"
+
+
+@pytest.mark.parametrize("articles", ["missing", "partial"])
+def test_verbatim_check_without_articles_is_reported_as_skipped(tmp_path, articles, capsys):
+    directory = tmp_path / "articles"
+    directory.mkdir()
+    if articles == "partial":  # only s000's text
+        for p in ARTICLES_DIR.glob("000_*.txt"):
+            (directory / p.name).write_bytes(p.read_bytes())
+    missing = "s001, s002, s003, s004" if articles == "partial" else "s000, s001, s002, s003, s004"
+    assert main([str(BROKEN_DIR / "quote_not_verbatim"), "--articles", str(directory)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"SKIPPED: verbatim quote check for {missing}: article text not found in {directory}"
+    assert lines[-1].startswith("OK: 23 features in 7 layers")
+
+
+def test_validate_dir_without_articles_does_not_check_verbatim():
+    assert validate_dir(BROKEN_DIR / "quote_not_verbatim") == []
 
 
 def test_several_problems_are_all_reported(mini_copy):
@@ -157,8 +206,9 @@ def test_point_outside_its_district_is_a_warning_only(mini_copy, capsys):
     problems = validate_dir(mini_copy)
     assert [(p.feature_id, p.severity) for p in problems] == [("inst_zju", "warning")]
     assert problems[0].reason.startswith("lies outside the district of its adcode (dist_xihu): ")
-    assert main([str(mini_copy)]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "OK: 23 features in 7 layers (1 warning)"
+    assert main([str(mini_copy), "--articles", str(ARTICLES_DIR)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == ("OK: 23 features in 7 layers (1 warning); 7 quotes verbatim "
+                                                        "in their articles")
 
 
 def test_child_within_parent_precision_is_accepted(mini_copy):
@@ -190,6 +240,8 @@ def test_fact_value_and_unit(mini_copy, fact_value, unit, ok):
     fc = read_json(mini_copy / "companies.geojson")
     fact = fc["features"][2]["properties"]["facts"][0]
     fact.update(value=fact_value, unit=unit)
+    if isinstance(fact_value, str):  # a date value needs a quote that dates it
+        fact["quote_zh"] = "2024年10月，润苗基金启航"
     write_json(mini_copy / "companies.geojson", fc)
     assert (validate_dir(mini_copy) == []) is ok
 

@@ -37,7 +37,7 @@ PROBE = {
         "facts": [{
             "attribute": "probe_value", "label_zh": P_IMG + "探针`" + P_TPL, "label_en": P_SCRIPT + "Probe\\",
             "value": P_IMG + P_TPL, "unit": None, "unit_en": "", "as_of": "2025", "target": False, "qualifier": None,
-            "source": "s000",
+            "source": "s000", "quote_zh": P_ALERT,
         }],
         "location_precision_m": 2000,
         "location_basis": "schematic",

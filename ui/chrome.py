@@ -1,0 +1,40 @@
+"""Streamlit's own widget words in the interface language.
+
+Streamlit writes a few strings of its widgets' chrome in English only ("Upload", "20MB per file" in the file
+uploader, "Press Enter to apply" under a text box) and has no setting for them. In the Chinese interface a
+small stylesheet hides those English words (``visibility: hidden``: not drawn, not in the page's text) and
+draws the Chinese ones in their place (``::after``). Our own labels and placeholders are set through the
+widgets' parameters; the multiselects get no "Select all / Select n matches" action (``select_all=False``), so
+Enter picks the highlighted option. No data goes into this CSS.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+# CSS selector of the element holding Streamlit's English words -> the Chinese shown instead.
+# (selector, words, font size of the words: the element's own size is set to 0 to take the English's room away)
+CHROME_ZH: tuple[tuple[str, str, str], ...] = (
+    ('[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p', "上传", "1rem"),
+    ('[data-testid="stFileUploaderDropzoneInstructions"] span', "单个文件不超过 {mb}MB", "0.875rem"),
+    ('[data-testid="InputInstructions"] > span:first-child', "按回车键确认", "0.75rem"),
+)
+
+
+def css(lang: str, max_upload_mb: int) -> str:
+    """The stylesheet that puts ``lang``'s words in place of Streamlit's English ones ("" for English)."""
+    if lang != "zh":
+        return ""
+    rules = []
+    for selector, text, size in CHROME_ZH:
+        words = text.format(mb=int(max_upload_mb)).replace("\\", "").replace('"', "")
+        rules.append(f"{selector} {{ visibility: hidden; font-size: 0 !important; }}")
+        rules.append(f'{selector}::after {{ content: "{words}"; visibility: visible; font-size: {size}; }}')
+    return "<style>\n" + "\n".join(rules) + "\n</style>"
+
+
+def render(lang: str) -> None:
+    """Put the stylesheet on the page (nothing in English)."""
+    style = css(lang, int(st.get_option("server.maxUploadSize")))
+    if style:
+        st.html(style)
