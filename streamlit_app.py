@@ -40,8 +40,32 @@ warnings = session.init(basemaps=basemaps, feature_ids=set(atlas.ids()),
                         if districts is not None else {}, span=data.month_span(directory, atlas.hash))
 view = session.current()
 lang = view.lang
-ids = data.visible_ids(directory, atlas.hash, view.filter_key)
-counts = {lid: len(v) for lid, v in ids.items()}
+counts = {lid: len(v) for lid, v in data.visible_ids(directory, atlas.hash, view.filter_key).items()}
+
+
+@st.fragment
+def explore() -> None:
+    """The map, the side panel and the tables under the map. A selection (map, table, panel, events chart)
+    reruns only this part; the sidebar (filters, layers, language) reruns the whole page. Everything is read
+    from the session here, so a rerun of this part alone sees the current view."""
+    view = session.current()
+    ids = data.visible_ids(directory, atlas.hash, view.filter_key)
+    col_map, col_panel = layout.columns()
+    with col_map, st.container(key="map_box"):
+        mapview.render(atlas, directory, view, ids, key)
+    mapview.head_start()
+    with col_panel, st.container(height=layout.PANEL_HEIGHT, border=False, key="side_panel"):
+        panel.render(atlas, view, {lid: len(v) for lid, v in ids.items()}, ids.get("events"))
+    table.render_table(atlas, view, ids)
+    upload.render_table(view.lang)
+    session.sync_url(session.current())
+
+
+@st.fragment
+def export() -> None:
+    """The export follows the filters; choosing its scope, format or system reruns only this part."""
+    table.render_export(atlas, directory, session.current())
+
 
 layout.frame(lang)
 for message in loaded.errors:
@@ -49,15 +73,8 @@ for message in loaded.errors:
 if warnings:
     st.warning(md(t("query_warning", lang) + ", ".join(warnings)))
 
-# The map first (its state is already in the session), then the sidebar's widgets, then the panel and what is
-# below the fold: the first feature is drawn as early as a bare map page allows.
-col_map, col_panel = layout.columns()
-with col_map, st.container(key="map_box"):
-    mapview.render(atlas, directory, view, ids, key)
+# The map first (its state is already in the session), then the panel and what is below the fold, the export,
+# and the sidebar's widgets last: the first feature is drawn as early as a bare map page allows.
+explore()
+export()
 sidebar.render(atlas, basemaps, counts, lang)
-with col_panel, st.container(height=layout.PANEL_HEIGHT, border=False, key="side_panel"):
-    panel.render(atlas, view, counts, ids.get("events"))
-table.render_table(atlas, view, ids)
-upload.render_table(lang)
-table.render_export(atlas, directory, view)
-session.sync_url(session.current())

@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 from bench import browser as br
-from serve.launcher import MAP_IFRAME, AppServer, wait_idle
+from devtools.browser import MAP_IFRAME, wait_idle
+from serve.launcher import AppServer
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -26,28 +26,26 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
 import platform
+import shutil
 import signal
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
+
+from bench.load_probe import BROWSER_TIMEOUT_S, BrowserProbe
+from devtools.visitor import Visitor
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 LEVELS = (1, 10, 25, 50, 100)
-DISTRICT_WIDGET_KEY = "districts"
-FIRST_PAGE_TIMEOUT_S = 240.0
-INTERACTION_TIMEOUT_S = 180.0
 LOAD_SESSION_TTL_S = 5  # server.disconnectedSessionTTL of the servers this test starts (production keeps 120 s)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-FEATURE_DRAWN = "[class*='atlas-f-']"
 
 
 # --------------------------------------------------------------------------- server processes, from /proc
@@ -70,223 +68,6 @@ def rss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
-# --------------------------------------------------------------------------- one visitor
-
-
-@dataclass
-class Visit:
-    first_ok: bool = False
-    first_s: float | None = None
-    interaction_ok: bool = False
-    interaction_s: float | None = None
-    bytes: int = 0
-    error: str = ""
-
-
-async def http_get(host: str, port: int, path: str, timeout_s: float) -> tuple[int, dict[str, str], int]:
-    """A plain HTTP/1.1 GET: (status, headers, body bytes)."""
-    reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout_s)
-    try:
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
-        await writer.drain()
-        raw = await asyncio.wait_for(reader.read(), timeout_s)
-    finally:
-        writer.close()
-    head, _, body = raw.partition(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split()[1])
-    headers: dict[str, str] = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers.setdefault(name.strip().lower(), value.strip())
-    return status, headers, len(raw)
-
-
-class Visitor:
-    """One browser tab's worth of protocol: the page, the websocket, a first run, then one filter change."""
-
-    def __init__(self, host: str, port: int, index: int):
-        self.host, self.port, self.index = host, port, index
-        self.visit = Visit()
-        self.ws = None
-        self.widget_id: str | None = None
-        self.options: list[str] = []
-        self.query = ""
-        self.cached: list[str] = []
-
-    async def open(self) -> None:
-        """GET /, connect the websocket, run the script once; fills ``visit.first_*``."""
-        from websockets.asyncio.client import connect
-
-        t0 = time.perf_counter()
-        try:
-            status, headers, size = await http_get(self.host, self.port, "/", FIRST_PAGE_TIMEOUT_S)
-            self.visit.bytes += size
-            if status != 200:
-                raise RuntimeError(f"GET / answered {status}")
-            cookie = headers.get("set-cookie", "").split(";", 1)[0]
-            self.ws = await connect(
-                f"ws://{self.host}:{self.port}/_stcore/stream", subprotocols=["streamlit"],
-                additional_headers={"Cookie": cookie} if cookie else None, compression=None, proxy=None,
-                max_size=None, ping_interval=None, open_timeout=FIRST_PAGE_TIMEOUT_S)
-            await self._run(self._rerun(), FIRST_PAGE_TIMEOUT_S - (time.perf_counter() - t0))
-            self.visit.first_ok = True
-            self.visit.first_s = time.perf_counter() - t0
-        except Exception as exc:  # noqa: BLE001 - any failure is this visitor's "not served", reported by kind
-            self.visit.error = f"first page: {type(exc).__name__}: {exc}"[:300]
-
-    async def interact(self) -> None:
-        """Pick one district in the filter; served when the run finished and the URL carries it."""
-        if not self.visit.first_ok:
-            return
-        t0 = time.perf_counter()
-        try:
-            if not (self.widget_id and self.options):
-                raise RuntimeError("the first page had no district filter")
-            option = self.options[self.index % len(self.options)]
-            await self._run(self._rerun(option), INTERACTION_TIMEOUT_S)
-            if "districts=" not in self.query:
-                raise RuntimeError(f"the URL does not carry the district: ?{self.query}")
-            self.visit.interaction_ok = True
-            self.visit.interaction_s = time.perf_counter() - t0
-        except Exception as exc:  # noqa: BLE001 - reported as this visitor's failed interaction
-            self.visit.error = f"interaction: {type(exc).__name__}: {exc}"[:300]
-
-    async def close(self) -> None:
-        if self.ws is not None:
-            try:
-                await asyncio.wait_for(self.ws.close(), 10)
-            except (TimeoutError, OSError):
-                pass
-
-    def _rerun(self, district: str | None = None) -> bytes:
-        from streamlit.proto.BackMsg_pb2 import BackMsg
-
-        msg = BackMsg()
-        state = msg.rerun_script
-        state.query_string = self.query
-        state.page_script_hash = ""
-        state.widget_states.SetInParent()
-        if district is not None:
-            widget = state.widget_states.widgets.add()
-            widget.id = self.widget_id
-            widget.string_array_value.data.append(district)
-            state.cached_message_hashes.extend(self.cached)
-        return msg.SerializeToString()
-
-    async def _run(self, payload: bytes, timeout_s: float) -> None:
-        await self.ws.send(payload)
-        await asyncio.wait_for(self._until_finished(), max(timeout_s, 1))
-
-    async def _until_finished(self) -> None:
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-        while True:
-            data = await self.ws.recv()
-            self.visit.bytes += len(data)
-            msg = ForwardMsg.FromString(data)
-            kind = msg.WhichOneof("type")
-            if msg.metadata.cacheable and msg.hash:
-                self.cached.append(msg.hash)
-            if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                element = msg.delta.new_element
-                what = element.WhichOneof("type")
-                if what == "multiselect" and element.multiselect.id.endswith(f"-{DISTRICT_WIDGET_KEY}"):
-                    self.widget_id = element.multiselect.id
-                    self.options = list(element.multiselect.options)
-                elif what == "exception":
-                    raise RuntimeError(f"the page shows an exception: {element.exception.message[:200]}")
-            elif kind == "page_info_changed":
-                self.query = msg.page_info_changed.query_string
-            elif kind == "session_event" and msg.session_event.WhichOneof("type") == "script_compilation_exception":
-                raise RuntimeError("script compilation error")
-            elif kind == "script_finished":
-                status = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
-                if status == "FINISHED_SUCCESSFULLY":
-                    return
-                if status != "FINISHED_EARLY_FOR_RERUN":
-                    raise RuntimeError(status)
-
-
-# --------------------------------------------------------------------------- real Chromium pages during the load
-
-
-BROWSER_TIMEOUT_S = 120.0
-
-
-class BrowserProbe:
-    """Debian's Chromium in a child process (``python -m bench.load --probe URL N``), so that neither the load
-    client nor the browser driver waits on the other: ``check(url, n)`` opens n fresh pages one after another;
-    each must draw the map's features."""
-
-    def check(self, url: str, n: int) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "bench.load", "--probe", url, str(n)], cwd=ROOT,
-                                stdout=subprocess.PIPE, text=True)
-
-    @staticmethod
-    def result(proc: subprocess.Popen, timeout_s: float) -> list[dict]:
-        try:
-            out, _ = proc.communicate(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
-            return [{"ok": False, "error": f"the browser probe did not finish in {timeout_s:.0f} s"}]
-        lines = [line for line in out.splitlines() if line.startswith("[")]
-        return json.loads(lines[-1]) if lines else [{"ok": False, "error": f"probe exited {proc.returncode}"}]
-
-    def close(self) -> None:
-        pass
-
-
-def probe_pages(url: str, n: int) -> list[dict]:
-    """In this process: n fresh Chromium pages on ``url``; for each, whether the map drew features, and when."""
-    from playwright.sync_api import sync_playwright
-
-    from bench import browser as br
-
-    out = []
-    with sync_playwright() as pw:
-        browser = br.launch(pw)
-        try:
-            for _ in range(n):
-                t0 = time.perf_counter()
-                ctx, page = br.new_page(browser, br.block_remote)
-                try:
-                    page.goto(url, wait_until="commit", timeout=BROWSER_TIMEOUT_S * 1000)
-                    drawn, state = _features_drawn(page, t0 + BROWSER_TIMEOUT_S)
-                    row = {"ok": drawn > 0, "features": drawn, "s": time.perf_counter() - t0}
-                    if not drawn:
-                        row["error"] = f"no feature drawn; frames: {state}"
-                    out.append(row)
-                except Exception as exc:  # noqa: BLE001 - a page that did not draw is the result
-                    out.append({"ok": False, "error": str(exc)[:300], "s": time.perf_counter() - t0})
-                finally:
-                    ctx.close()
-        finally:
-            browser.close()
-    return out
-
-
-def _features_drawn(page, deadline: float) -> tuple[int, list]:
-    """Features drawn in the map's frame (looked up again each time: a rerun may replace the iframe)."""
-    from playwright.sync_api import Error as PlaywrightError
-
-    state: list = []
-    while time.perf_counter() < deadline:
-        state = []
-        for frame in page.frames:
-            try:
-                got = frame.evaluate("(s) => [typeof window.map, !!(window.map && window.map._loaded), "
-                                     "document.querySelectorAll(s).length]", FEATURE_DRAWN)
-            except PlaywrightError as exc:  # the frame went away during a rerun: look again
-                got = str(exc)[:80]
-            state.append((frame.url[-80:], got))
-            if isinstance(got, list) and got[1] and got[2]:
-                return got[2], state
-        page.wait_for_timeout(250)
-    return 0, state
-
-
 # --------------------------------------------------------------------------- one level
 
 
@@ -298,23 +79,30 @@ def pct(values: list[float], q: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
 
 
-async def level(host: str, port: int, n: int, pids: list[int], log) -> dict:
-    visitors = [Visitor(host, port, i) for i in range(n)]
+async def level(host: str, port: int, n: int, pids: list[int], log, interaction: str = "district",
+                label: str = "", select: str = "") -> dict:
+    """n visitors at once: first pages, then one interaction each (a district, or a plain rerun), then, with
+    ``select`` (a feature id), one selection on the map each."""
+    visitors = [Visitor(host, port, i, interaction) for i in range(n)]
     cpu0, rss0 = cpu_seconds(pids), rss_mb(pids)
     t0 = time.perf_counter()
     await asyncio.gather(*(v.open() for v in visitors))
     cpu1 = cpu_seconds(pids)
     t1 = time.perf_counter()
     await asyncio.gather(*(v.interact() for v in visitors))
-    cpu2, rss_open = cpu_seconds(pids), rss_mb(pids)
+    cpu2 = cpu_seconds(pids)
     t2 = time.perf_counter()
+    if select:
+        await asyncio.gather(*(v.select(select) for v in visitors))
+    cpu3, rss_open = cpu_seconds(pids), rss_mb(pids)
     await asyncio.gather(*(v.close() for v in visitors))
     await asyncio.sleep(LOAD_SESSION_TTL_S + 6)  # Streamlit drops disconnected sessions after the TTL
     rss_closed = rss_mb(pids)
     visits = [v.visit for v in visitors]
     first = [v.first_s for v in visits if v.first_ok]
     inter = [v.interaction_s for v in visits if v.interaction_ok]
-    served = sum(v.first_ok and v.interaction_ok for v in visits)
+    sel = [v.select_s for v in visits if v.select_ok]
+    served = sum(v.first_ok and v.interaction_ok and (v.select_ok or not select) for v in visits)
     row = {
         "n": n, "served_pct": round(100 * served / n, 1),
         "first_served": len(first), "interaction_served": len(inter),
@@ -322,15 +110,19 @@ async def level(host: str, port: int, n: int, pids: list[int], log) -> dict:
         "interaction_p50_s": pct(inter, 50), "interaction_p95_s": pct(inter, 95),
         "first_wall_s": t1 - t0, "interaction_wall_s": t2 - t1,
         "kb_per_session": sum(v.bytes for v in visits) / n / 1024,
+        "deltas_first_page": statistics.median([v.deltas for v in visits]),
         "cpu_first_s": (cpu1 - cpu0) / n, "cpu_interaction_s": (cpu2 - cpu1) / n,
+        "select_p95_s": pct(sel, 95) if select else None, "cpu_select_s": (cpu3 - cpu2) / n if select else None,
         "rss_before_mb": rss0, "rss_open_mb": rss_open, "rss_closed_mb": rss_closed,
         "rss_per_50_mb": (rss_open - rss0) / n * 50, "rss_left_after_close_mb": rss_closed - rss0,
         "errors": sorted({v.error for v in visits if v.error})[:5],
     }
-    log(f"  N={n:3d}: served {row['served_pct']:5.1f}%  first p50 {_f(row['first_p50_s'])} p95 "
+    log(f"  {label:5s} N={n:3d}: served {row['served_pct']:5.1f}%  first p50 {_f(row['first_p50_s'])} p95 "
         f"{_f(row['first_p95_s'])}  interaction p50 {_f(row['interaction_p50_s'])} p95 "
-        f"{_f(row['interaction_p95_s'])}  {row['kb_per_session']:.0f} KB  CPU {row['cpu_first_s']:.3f}+"
-        f"{row['cpu_interaction_s']:.3f} s  RSS {rss0:.0f}->{rss_open:.0f}->{rss_closed:.0f} MB"
+        f"{_f(row['interaction_p95_s'])}  {row['kb_per_session']:.0f} KB  {row['deltas_first_page']:.0f} deltas  "
+        f"CPU {row['cpu_first_s']:.3f}+{row['cpu_interaction_s']:.3f}"
+        + (f"+{row['cpu_select_s']:.3f} (selection, p95 {_f(row['select_p95_s'])})" if select else "") + " s  "
+        f"RSS {rss0:.0f}->{rss_open:.0f}->{rss_closed:.0f} MB"
         + (f"  errors: {row['errors']}" if row["errors"] else ""))
     return row
 
@@ -349,8 +141,41 @@ def machine() -> dict:
             "load_avg_at_start": os.getloadavg()[0], "python": platform.python_version()}
 
 
+def bare_server(tmp: Path, settings: dict[str, str]):
+    """bench/bare_app.py (one st_folium map, one marker: Streamlit's and streamlit-folium's floor) on one process
+    with the same settings, next to a link to ./static as the atlas has."""
+    from bench.browser_bench import bare_script
+    from serve.launcher import AppServer
+
+    return AppServer(None, tmp / "bare.log", settings=settings, script=bare_script(tmp / "bare"))
+
+
+def ratios(atlas: dict, bare: dict) -> dict:
+    """The atlas's figures as multiples of the bare page's at the same level of the same run."""
+    out = {}
+    for key in ("first_p50_s", "first_p95_s", "interaction_p95_s", "cpu_first_s", "cpu_interaction_s"):
+        a, b = atlas.get(key), bare.get(key)
+        out[key] = round(a / b, 2) if a is not None and b else None
+    a, b = atlas.get("cpu_select_s"), bare.get("cpu_interaction_s")  # a selection against the bare page's rerun
+    out["cpu_select_s"] = round(a / b, 2) if a is not None and b else None
+    return out
+
+
+def a_feature_id(data_dir: Path) -> str:
+    """The id of the first park (or of any point layer's first feature) in ``data_dir``: what visitors select."""
+    for name in ("parks", "labs", "universities", "companies"):
+        path = data_dir / f"{name}.geojson"
+        if path.exists():
+            features = json.loads(path.read_text(encoding="utf-8")).get("features") or []
+            if features:
+                return features[0]["properties"]["id"]
+    return ""
+
+
 def run(levels: tuple[int, ...], replicas: int, data_dir: Path, browser_pages: int, settings: dict[str, str],
-        script: str = "streamlit_app.py", log=print) -> dict:
+        script: str = "streamlit_app.py", log=print, bare: bool = True, churn: int = 0) -> dict:
+    """Each level on the atlas and, in the same run, on the bare page (alternating which goes first), then
+    ``churn`` sessions opened and closed in batches of CHURN_BATCH on the atlas (RSS after each batch)."""
     from serve.balancer import Cluster
     from serve.launcher import AppServer
 
@@ -360,20 +185,31 @@ def run(levels: tuple[int, ...], replicas: int, data_dir: Path, browser_pages: i
         target = Cluster(replicas, data_dir, tmp, settings=settings, script=script)
     else:
         target = AppServer(data_dir, tmp / "app.log", settings=settings, script=script)
+    floor = bare_server(tmp, settings) if bare else contextlib.nullcontext()
     probe = BrowserProbe() if browser_pages else None
-    result = {"machine": machine(), "replicas": replicas, "settings": settings, "script": script, "levels": []}
+    result = {"machine": machine(), "replicas": replicas, "settings": settings, "script": script,
+              "data": str(data_dir), "levels": [], "bare": [], "ratios": []}
     try:
-        with target:
+        with target, floor:
             port = target.port
             pids = target.pids() if replicas else [target.pid]
             log(f"load: {'balancer with ' + str(replicas) + ' replicas' if replicas else 'one process'} on "
-                f"127.0.0.1:{port}, pids {pids}, data {data_dir}")
-            warm = asyncio.run(level("127.0.0.1", port, max(replicas, 1), pids, lambda *_: None))
+                f"127.0.0.1:{port}, pids {pids}, data {data_dir}"
+                + (f"; bare page on 127.0.0.1:{floor.port}, pid {floor.pid}" if bare else ""))
+            select = a_feature_id(data_dir)
+            warm = asyncio.run(level("127.0.0.1", port, max(replicas, 1), pids, lambda *_: None, select=select))
             if warm["served_pct"] < 100:
                 raise RuntimeError(f"warm-up visit failed: {warm['errors']}")
-            for n in levels:
+            if bare:
+                asyncio.run(level("127.0.0.1", floor.port, 1, [floor.pid], lambda *_: None, "rerun"))
+            for i, n in enumerate(levels):
                 fut = probe.check(f"http://127.0.0.1:{port}/?basemap=none", browser_pages) if probe else None
-                row = asyncio.run(level("127.0.0.1", port, n, pids, log))
+                bare_row = None
+                if bare and i % 2:  # alternate which page goes first
+                    bare_row = asyncio.run(level("127.0.0.1", floor.port, n, [floor.pid], log, "rerun", "bare"))
+                row = asyncio.run(level("127.0.0.1", port, n, pids, log, "district", "atlas", select))
+                if bare and not i % 2:
+                    bare_row = asyncio.run(level("127.0.0.1", floor.port, n, [floor.pid], log, "rerun", "bare"))
                 if fut is not None:
                     pages = probe.result(fut, BROWSER_TIMEOUT_S * (browser_pages + 1))
                     row["browser_pages"] = pages
@@ -382,22 +218,75 @@ def run(levels: tuple[int, ...], replicas: int, data_dir: Path, browser_pages: i
                         "(" + ", ".join(f"{p.get('s', 0):.1f} s" for p in pages) + ")"
                         + "".join(f"\n           {p['error']}" for p in pages if p.get("error")))
                 result["levels"].append(row)
+                if bare_row is not None:
+                    result["bare"].append(bare_row)
+                    r = {"n": n, **ratios(row, bare_row)}
+                    result["ratios"].append(r)
+                    log(f"        ratios to bare: first p95 {_x(r['first_p95_s'])}  CPU/first page "
+                        f"{_x(r['cpu_first_s'])}  CPU/interaction {_x(r['cpu_interaction_s'])}  CPU/selection "
+                        f"{_x(r['cpu_select_s'])} (to the bare rerun)")
+            if churn:
+                result["churn"] = asyncio.run(churn_sessions("127.0.0.1", port, churn, pids, log))
     finally:
         if probe is not None:
             probe.close()
     return result
 
 
+CHURN_BATCH = 50
+
+
+async def churn_sessions(host: str, port: int, total: int, pids: list[int], log) -> dict:
+    """``total`` sessions opened (first page) and closed, CHURN_BATCH at a time (a bounded loop); RSS once
+    Streamlit has dropped each batch's sessions. Memory is bounded if it levels off instead of growing with
+    the sessions served."""
+    rss = [rss_mb(pids)]
+    served = 0
+    for _ in range(-(-total // CHURN_BATCH)):
+        visitors = [Visitor(host, port, i, "rerun") for i in range(min(CHURN_BATCH, total - served))]
+        await asyncio.gather(*(v.open() for v in visitors))
+        await asyncio.gather(*(v.close() for v in visitors))
+        served += sum(v.visit.first_ok for v in visitors)
+        await asyncio.sleep(LOAD_SESSION_TTL_S + 6)
+        rss.append(rss_mb(pids))
+        log(f"  churn: {served:4d} sessions opened and closed, RSS {rss[-1]:.0f} MB")
+    return {"sessions": total, "served": served, "rss_mb": rss, "growth_mb": rss[-1] - rss[0],
+            "growth_last_half_mb": rss[-1] - rss[len(rss) // 2]}
+
+
+def _f3(v: float | None) -> str:
+    return "–" if v is None else f"{v:.3f}"
+
+
+def _x(v: float | None) -> str:
+    return "  -  " if v is None else f"{v:.2f}x"
+
+
 def markdown(result: dict) -> str:
-    lines = ["| N | served | first page p50 / p95 (s) | interaction p50 / p95 (s) | KB / session | "
-             "CPU s / first page | CPU s / interaction | RSS growth / 50 sessions (MB) | RSS left after close (MB) | "
-             "Chromium map drawn |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|"]
-    for r in result["levels"]:
+    lines = ["| page | N | served | first page p50 / p95 (s) | interaction p50 / p95 (s) | KB / session | "
+             "CPU s / first page | CPU s / interaction | CPU s / selection | "
+             "RSS growth / 50 sessions (MB) | RSS left after close (MB) | "
+             "Chromium map drawn |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|"]
+    rows = [("atlas", r) for r in result["levels"]] + [("bare", r) for r in result.get("bare", [])]
+    for page, r in sorted(rows, key=lambda pr: (pr[1]["n"], pr[0])):
         lines.append(
-            f"| {r['n']} | {r['served_pct']:.0f}% | {_f(r['first_p50_s']).strip()} / {_f(r['first_p95_s']).strip()} | "
-            f"{_f(r['interaction_p50_s']).strip()} / {_f(r['interaction_p95_s']).strip()} | "
-            f"{r['kb_per_session']:.0f} | {r['cpu_first_s']:.3f} | {r['cpu_interaction_s']:.3f} | "
-            f"{r['rss_per_50_mb']:.0f} | {r['rss_left_after_close_mb']:.0f} | {r.get('browser_drawn', '–')} |")
+            f"| {page} | {r['n']} | {r['served_pct']:.0f}% | {_f(r['first_p50_s']).strip()} / "
+            f"{_f(r['first_p95_s']).strip()} | {_f(r['interaction_p50_s']).strip()} / "
+            f"{_f(r['interaction_p95_s']).strip()} | {r['kb_per_session']:.0f} | {r['cpu_first_s']:.3f} | "
+            f"{r['cpu_interaction_s']:.3f} | {_f3(r.get('cpu_select_s'))} | {r['rss_per_50_mb']:.0f} | "
+            f"{r['rss_left_after_close_mb']:.0f} | "
+            f"{r.get('browser_drawn', '–')} |")
+    if result.get("ratios"):
+        lines += ["", "| N | atlas / bare: first page p50 | p95 | CPU / first page | CPU / district filter | "
+                  "CPU / selection (to the bare rerun) |", "|---:|---:|---:|---:|---:|---:|"]
+        for r in result["ratios"]:
+            lines.append(f"| {r['n']} | {_x(r['first_p50_s'])} | {_x(r['first_p95_s'])} | {_x(r['cpu_first_s'])} | "
+                         f"{_x(r['cpu_interaction_s'])} | {_x(r.get('cpu_select_s'))} |")
+    if result.get("churn"):
+        c = result["churn"]
+        lines += ["", f"{c['served']}/{c['sessions']} sessions opened and closed, {CHURN_BATCH} at a time: RSS "
+                  + " → ".join(f"{x:.0f}" for x in c["rss_mb"]) + f" MB (growth {c['growth_mb']:.0f} MB, "
+                  f"{c['growth_last_half_mb']:.0f} MB over the second half)"]
     return "\n".join(lines)
 
 
@@ -414,18 +303,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--file-watcher", default="none", help="server.fileWatcherType (auto: development)")
     parser.add_argument("--script", default="streamlit_app.py",
                         help="the app to serve (another checkout's streamlit_app.py, to compare versions)")
+    parser.add_argument("--set", action="append", default=[], metavar="OPTION=VALUE",
+                        help="a Streamlit option for both servers, e.g. runner.postScriptGC=true (the old default)")
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare page (bench/bare_app.py)")
+    parser.add_argument("--synthetic", type=int, default=0, metavar="N",
+                        help="serve an atlas with N synthetic companies (bench/synthetic.py) instead of --data")
+    parser.add_argument("--churn", type=int, default=0, metavar="N",
+                        help="then open and close N sessions, 50 at a time, and report RSS after each batch")
     parser.add_argument("--tag", default="", help="name of the results file: bench/out/load-<tag>.json")
-    parser.add_argument("--probe", nargs=2, metavar=("URL", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.probe:
-        print(json.dumps(probe_pages(args.probe[0], int(args.probe[1]))))
-        return 0
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so the servers started here are stopped (finally:)
     levels = tuple(int(x) for x in args.levels.split(",") if x.strip())
     if any(n < 1 or n > 200 for n in levels):
         parser.error("levels must be between 1 and 200 visitors")
-    result = run(levels, args.replicas, args.data.resolve(), args.browser_pages,
-                 {"server.fileWatcherType": args.file_watcher}, script=args.script)
+    if not 0 <= args.churn <= 2000:
+        parser.error("--churn must be between 0 and 2000 sessions")
+    settings = {"server.fileWatcherType": args.file_watcher}
+    for item in args.set:
+        option, eq, value = item.partition("=")
+        if not eq:
+            parser.error(f"--set {item}: expected OPTION=VALUE")
+        settings[option] = value
+    data_dir = args.data.resolve()
+    if args.synthetic:
+        from bench.synthetic import write_atlas
+
+        data_dir = Path(tempfile.mkdtemp(prefix="atlas-load-data-")) / f"synthetic_{args.synthetic}"
+        write_atlas(data_dir, args.synthetic)
+    try:
+        result = run(levels, args.replicas, data_dir, args.browser_pages, settings, script=args.script,
+                     bare=not args.no_bare, churn=args.churn)
+    finally:
+        if args.synthetic:
+            shutil.rmtree(data_dir.parent, ignore_errors=True)
     OUT.mkdir(parents=True, exist_ok=True)
     tag = args.tag or (f"{args.replicas}replicas" if args.replicas else "1process")
     (OUT / f"load-{tag}.json").write_text(json.dumps(result, indent=1, default=str), encoding="utf-8")

@@ -31,6 +31,8 @@ from folium.template import Template
 
 from bench import browser as br
 from bench.synthetic import synthetic_features
+from ui.data import display_text
+from ui.i18n import layer_label
 
 ROOT = Path(__file__).resolve().parents[1]
 MODES = ("svg", "leaflet_canvas", "atlas_canvas")
@@ -54,7 +56,8 @@ def build_page(gdf: gpd.GeoDataFrame, mode: str) -> str:
         scale.clear_cache()
         scale.canvas_group(gdf, "companies", name="companies").add_to(m)
     else:
-        render.overlay_group("companies", render.display_collection(gdf, "companies", "zh"), "zh").add_to(m)
+        collection = render.display_collection(gdf, "companies", display_text("companies", "zh"))
+        render.overlay_group("companies", collection, layer_label("companies", "zh")).add_to(m)
     _ExposeMap().add_to(m)
     return m.get_root().render()
 

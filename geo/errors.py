@@ -110,13 +110,16 @@ ERROR_TEXT: dict[str, str] = {
     "zip_unsafe_path": "zip entry {entry} points outside the archive; nothing was extracted",
     "zip_no_shp": "the zip holds no .shp file (entries: {entries})",
     "zip_many_shp": "the zip holds several Shapefiles ({entries}); upload one per zip",
+    "kmz_no_kml": "the KMZ holds no .kml (or several); save the map again from Google Earth",
     "zip_incomplete_shp": "the Shapefile in the zip lacks {missing}",
     "xml_entity": "the KML declares a DOCTYPE or entity, which is refused (nothing was read)",
-    "corrupt": "cannot read it as {driver}: {detail}",
+    "corrupt": "cannot read it as {driver}: the file is damaged or not in that format; export it again from the "
+               "program that made it",
     "unreadable": "the file could not be read (an unexpected problem, reported to the operator); check that it "
                   "opens in the program that made it and export it again",
     "bad_json": "the JSON is broken at line {lineno}, column {column}; fix it there or export the file again",
     "cut_off": "the file is cut off at line {lineno} (an interrupted download or copy?); upload the whole file",
+    "shp_cut_off": "the .shp in the zip is cut off ({size} of {expected} bytes); zip the whole Shapefile again",
     "bad_xml": "the XML is broken at line {lineno}, column {column}; fix it there or export the file again",
     "not_kml": "this is not KML but {found}; save the map itself as KML (in Google Earth: Save Place As… .kml)",
     "not_geojson": "this JSON is not GeoJSON (it is {found}); export GeoJSON, or save the table as CSV with "
@@ -127,17 +130,22 @@ ERROR_TEXT: dict[str, str] = {
     "unknown_sheet": "no sheet {sheet} (sheets: {sheets})",
     "bad_table": "the table's rows are broken at line {lineno} (a stray quote or separator?)",
     "bad_wkt": "the geometry in column {column} is not WKT or GeoJSON: {value} ({count} like this)",
-    "unsupported_geometry": "geometry of type {kind} cannot be converted ({count} features like this)",
+    "unsupported_geometry": "its geometry ({kind}) cannot be read: too few points, or a kind the map cannot "
+                            "show ({count} features like this)",
     "no_geometry": "none of its {count} features has a geometry (a table? upload CSV/XLSX with coordinate columns)",
     "no_rows": "the table has a header but no data rows",
     "encoding": "not valid {encoding} text; choose another encoding",
     "no_coordinate_columns": "no longitude/latitude columns found among: {columns}; choose them",
+    "no_coordinate_columns_sheets": "no sheet has longitude/latitude columns (sheets: {sheets}; on {sheet}: "
+                                    "{columns}); choose the sheet, then the columns",
     "unknown_column": "no column {column} (columns: {columns})",
     "not_a_number": "{axis} ({column}) {value} is not a number ({count} like this)",
     "out_of_range": "{axis} ({column}) {value} is out of range ({count} like this)",
     "metres_not_degrees": "{axis} ({column}) {value} looks like metres of a projected system, not degrees "
                           "({count} like this): export longitude/latitude (WGS84), or a Shapefile with its .prj",
     "swapped": "latitude and longitude look swapped: use {lat} as longitude and {lon} as latitude",
+    "swapped_axes": "the coordinates are in latitude, longitude order ({x}, {y}): export them as longitude, "
+                    "latitude (x, y), as GeoJSON requires",
     "missing_geometry": "no geometry ({count} features like this)",
     "mixed_geometry": "mixed geometry kinds ({kinds}), the first {kind} here: upload one kind per file",
     "outside_hangzhou": "{count} of {total} features lie outside Hangzhou",

@@ -28,9 +28,8 @@ import shapely
 from shapely.geometry import mapping
 
 from geo.errors import CRSError, LayerError
+from geo.geometry import round_geometries
 from geo.schema import EVENT_PROPERTIES, LAYERS, REQUIRED_PROPERTIES
-
-DECIMALS = 6
 
 EXPORT_SYSTEMS: dict[str, dict[str, str]] = {
     "wgs84": {"name": "WGS84", "note": "RFC 7946 GeoJSON: WGS84 longitude/latitude"},
@@ -43,6 +42,14 @@ DISTRICT_SLUGS: dict[str, str] = {
     "330110": "yuhang", "330111": "fuyang", "330112": "linan", "330113": "linping", "330114": "qiantang",
     "330122": "tonglu", "330127": "chunan", "330182": "jiande",
 }
+# format -> (file extension, MIME type, coordinate systems offered); the writers are geo.export_files (GeoJSON here).
+FORMATS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "geojson": (".geojson", "application/geo+json", tuple(EXPORT_SYSTEMS)),
+    "gpkg": (".gpkg", "application/geopackage+sqlite3", ("wgs84",)),
+    "shp": (".shp.zip", "application/zip", ("wgs84",)),
+    "kml": (".kml", "application/vnd.google-earth.kml+xml", ("wgs84",)),
+    "csv": (".csv", "text/csv", tuple(EXPORT_SYSTEMS)),
+}
 _MAX_LISTED = 3
 
 
@@ -52,7 +59,8 @@ def _check_crs(crs: object) -> str:
     return crs
 
 
-def _frames(data) -> list[gpd.GeoDataFrame]:
+def frames_of(data) -> list[gpd.GeoDataFrame]:
+    """The frames of a GeoDataFrame, a {name: GeoDataFrame} dict or a list of them."""
     if isinstance(data, gpd.GeoDataFrame):
         return [data]
     if isinstance(data, Mapping):
@@ -64,28 +72,23 @@ def _frames(data) -> list[gpd.GeoDataFrame]:
     raise TypeError(f"to_geojson expects a GeoDataFrame, a dict of them or a list of them, got {type(data).__name__}")
 
 
-def _json_value(value):
+def json_value(value):
     """A property value -> plain JSON data (numpy/pandas scalars, arrays, NaN/NA -> null, dates -> ISO)."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, np.ndarray):
-        return [_json_value(v) for v in value.tolist()]
+        return [json_value(v) for v in value.tolist()]
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, list | tuple):
-        return [_json_value(v) for v in value]
+        return [json_value(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _json_value(v) for k, v in value.items()}
+        return {str(k): json_value(v) for k, v in value.items()}
     if isinstance(value, pd.Timestamp | dt.date | dt.datetime):
         return value.isoformat()
     return value
-
-
-def round_geometries(geoms):
-    """Geometries (array or GeoSeries values) with coordinates rounded to DECIMALS (vectorised)."""
-    return shapely.transform(geoms, lambda xy: np.round(xy, DECIMALS))
 
 
 def _geometry(geom):
@@ -108,7 +111,7 @@ def to_geojson(data, *, crs: str = "wgs84", indent: int | None = None) -> str:
     """
     crs = _check_crs(crs)
     features = []
-    for gdf in _frames(data):
+    for gdf in frames_of(data):
         if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
             raise LayerError(f"export expects EPSG:4326 lon/lat frames, got {gdf.crs.to_string()}")
         if crs != "wgs84":
@@ -120,7 +123,7 @@ def to_geojson(data, *, crs: str = "wgs84", indent: int | None = None) -> str:
         for geom, record in zip(geoms, gdf[columns].to_dict("records"), strict=True):
             layer = record.get("layer")
             properties = {str(k): value for k, v in record.items()
-                          if _kept(str(k), value := _json_value(v), layer)}
+                          if _kept(str(k), value := json_value(v), layer)}
             feature = {"type": "Feature"}
             if isinstance(properties.get("id"), str | int):
                 feature["id"] = properties["id"]
@@ -186,8 +189,6 @@ def _day(date) -> str:
 
 
 def _finish_name(parts: list[str], fmt: str) -> str:
-    from geo.export_files import FORMATS
-
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; supported: {', '.join(FORMATS)}")
     name = "_".join(parts) + FORMATS[fmt][0]

@@ -33,19 +33,15 @@ import pyogrio
 import shapely
 
 from geo.errors import CRSError
-from geo.export import EXPORT_SYSTEMS, _frames, _json_value, round_geometries
+from geo.export import FORMATS, frames_of, json_value, to_geojson
+from geo.geometry import families as geometry_families
+from geo.geometry import round_geometries
 
-# format -> (file extension, MIME type, coordinate systems offered)
-FORMATS: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "geojson": (".geojson", "application/geo+json", tuple(EXPORT_SYSTEMS)),
-    "gpkg": (".gpkg", "application/geopackage+sqlite3", ("wgs84",)),
-    "shp": (".shp.zip", "application/zip", ("wgs84",)),
-    "kml": (".kml", "application/vnd.google-earth.kml+xml", ("wgs84",)),
-    "csv": (".csv", "text/csv", tuple(EXPORT_SYSTEMS)),
-}
+__all__ = ["FORMATS", "check_format", "export_bytes", "kml_fields", "shapefile_fields", "to_csv", "to_gpkg", "to_kml",
+           "to_shapefile_zip"]
 SHP_NAME_BYTES = 10
 SHP_TEXT_BYTES = 254
-_FAMILIES = {0: "points", 4: "points", 1: "lines", 5: "lines", 2: "lines", 3: "polygons", 6: "polygons"}
+_PLURAL = {"point": "points", "line": "lines", "polygon": "polygons"}  # one Shapefile per family
 
 
 def check_format(fmt: str, crs: str = "wgs84") -> None:
@@ -58,13 +54,13 @@ def check_format(fmt: str, crs: str = "wgs84") -> None:
 def _named(data) -> dict[str, gpd.GeoDataFrame]:
     if isinstance(data, dict):
         return {str(k): v for k, v in data.items()}
-    frames = _frames(data)
+    frames = frames_of(data)
     return {f"layer{i + 1}" if len(frames) > 1 else "features": f for i, f in enumerate(frames)}
 
 
 def _flat(value):
     """A property value as a plain field value: lists/objects as JSON text, numpy scalars as Python, NaN as None."""
-    value = _json_value(value)
+    value = json_value(value)
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return value
@@ -140,7 +136,7 @@ def to_shapefile_zip(data, *, stem: str = "hangzhou-atlas") -> bytes:
         for name, gdf in _named(data).items():
             flat = _flat_frame(gdf)
             fields = shapefile_fields(c for c in flat.columns if c != "geometry")
-            families = pd.Series(shapely.get_type_id(flat.geometry.values), index=flat.index).map(_FAMILIES)
+            families = geometry_families(flat.geometry.values, flat.index).map(_PLURAL)  # collections: none
             for family in dict.fromkeys(families.dropna()):
                 part = flat[families == family].rename(columns=fields)
                 file_stem = f"{stem}_{name}" + (f"_{family}" if families.nunique() > 1 else "")
@@ -193,8 +189,6 @@ def export_bytes(data, fmt: str, *, crs: str = "wgs84") -> bytes:
     """The export file's bytes: ``data`` is a GeoDataFrame or a {layer: GeoDataFrame} dict (EPSG:4326)."""
     check_format(fmt, crs)
     if fmt == "geojson":
-        from geo.export import to_geojson
-
         return to_geojson(data, crs=crs).encode("utf-8")
     if fmt == "csv":
         return to_csv(data, crs=crs)

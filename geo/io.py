@@ -15,18 +15,21 @@ import hashlib
 import json
 import math
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Literal, overload
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio.errors
 
-from geo.errors import LayerError, SchemaError, UnsupportedFormatError
+from geo import io_cache
+from geo.errors import LayerError, SchemaError, UnsupportedFormatError, relative_paths
 from geo.schema import LAYERS, NESTED_PROPERTIES
 
 # File extension -> GDAL/OGR driver.
@@ -295,15 +298,66 @@ class Atlas:
         return len(self._index)
 
 
-def load_atlas(data_dir: str | Path = "data") -> Atlas:
+MAX_PROBLEMS_PER_FILE = 5
+_RECENT_NS = 2_000_000_000  # a file changed this recently may change again within its mtime tick: hash it again
+_VERSIONS: dict[str, tuple[tuple, str]] = {}
+_VERSIONS_LOCK = threading.Lock()
+
+
+def _signature(data_dir: Path) -> tuple[tuple, bool]:
+    """(name, size, mtime, ctime, inode) of every atlas file present, and whether any changed just now."""
+    stats = [(f.name, f.stat()) for f in atlas_files(data_dir)]
+    now = time.time_ns()
+    recent = any(now - max(st.st_mtime_ns, st.st_ctime_ns) < _RECENT_NS for _name, st in stats)
+    return tuple((n, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for n, st in stats), recent
+
+
+def data_version(data_dir: str | Path) -> str:
+    """The content hash (``atlas_hash``) of ``data_dir``, read from the files only when their stat (size, mtime,
+    ctime, inode, the set of files) changed since the last call: the cheap freshness check for every run."""
+    resolved = Path(data_dir).resolve()
+    signature, recent = _signature(resolved)
+    key = str(resolved)
+    with _VERSIONS_LOCK:
+        known = _VERSIONS.get(key)
+    if known is not None and known[0] == signature:
+        return known[1]
+    digest = atlas_hash(resolved)
+    with _VERSIONS_LOCK:
+        if recent:
+            _VERSIONS.pop(key, None)
+        else:
+            _VERSIONS[key] = (signature, digest)
+    return digest
+
+
+@overload
+def load_atlas(data_dir: str | Path = ..., strict: Literal[True] = ...) -> Atlas: ...
+@overload
+def load_atlas(data_dir: str | Path, strict: Literal[False]) -> tuple[Atlas, tuple[str, ...]]: ...
+
+
+def load_atlas(data_dir: str | Path = "data", strict: bool = True):
     """Read every layer file present in ``data_dir`` (absent ones are skipped) and ``sources.json``.
 
-    Cached on (resolved directory, content hash): an edited file is read again, an unchanged directory is not.
+    ``strict=True`` (default): returns the Atlas; the first unreadable file or duplicate id raises its LayerError.
+    ``strict=False`` (the app): returns ``(atlas, problems)``. The directory is validated (``geo.validate``) once per
+    content hash; a layer file with validation errors, an unreadable one, or one re-using an id of an earlier layer
+    is left out and its problems reported, as ``file: feature: reason`` lines with paths relative to ``data_dir``
+    (at most MAX_PROBLEMS_PER_FILE per file); warnings are not problems. The accepted layers are kept in the
+    columnar cache (``geo.io_cache``) under the content hash, so a restarted process neither parses nor validates
+    unchanged data again.
+
+    Both are cached in the process on (resolved directory, content hash): an edited file is read again, an
+    unchanged directory is not, and the content is only hashed again when a file's stat changed (``data_version``).
     """
     resolved = Path(data_dir).resolve()
     if not resolved.is_dir():
         raise LayerError("not a directory", path=str(data_dir))
-    return _load_atlas_cached(str(resolved), atlas_hash(resolved))
+    version = data_version(resolved)
+    if strict:
+        return _load_atlas_cached(str(resolved), version)
+    return _load_tolerant(str(resolved), version)
 
 
 @lru_cache(maxsize=8)
@@ -319,6 +373,72 @@ def _load_atlas_cached(resolved_dir: str, content_hash: str) -> Atlas:
     return Atlas(layers=layers, sources=sources, hash=content_hash, data_dir=data_dir)
 
 
+def _capped(problems: list[str], name: str) -> list[str]:
+    if len(problems) <= MAX_PROBLEMS_PER_FILE:
+        return problems
+    return [*problems[:MAX_PROBLEMS_PER_FILE], f"{name}: … {len(problems) - MAX_PROBLEMS_PER_FILE} more"]
+
+
+def _read_tolerant(data_dir: Path) -> tuple[dict[str, gpd.GeoDataFrame], list[str]]:
+    """The layers that validate and read, and the problems of those left out (absolute paths)."""
+    from geo.validate import validate_dir  # geo.validate reads sources through this module
+
+    layer_names = {spec[0] for spec in LAYERS.values()}
+    bad: dict[str, list[str]] = {}
+    for problem in validate_dir(data_dir):
+        if problem.severity == "error":
+            bad.setdefault(Path(problem.file).name, []).append(str(problem))
+    problems: list[str] = []
+    layers: dict[str, gpd.GeoDataFrame] = {}
+    seen: dict[str, str] = {}  # id -> layer of the first file that has it
+    for lid, (name, _zh, _en) in LAYERS.items():
+        file = data_dir / name
+        if not file.is_file():
+            continue
+        if name in bad:
+            problems += _capped(bad[name], name)
+            continue
+        try:
+            gdf = read_layer(file)
+        except LayerError as err:
+            problems.append(str(err))
+            continue
+        ids = gdf["id"] if "id" in gdf.columns else pd.Series([], dtype=object)
+        clash = ids[ids.isin(seen.keys()) | ids.duplicated()]
+        if len(clash):  # a duplicate id drops the later file whole
+            first = clash.iloc[0]
+            where = f"also in layer '{seen[first]}'" if first in seen else "twice in this file"
+            problems.append(str(SchemaError(f"duplicate id ({where})", path=str(file), feature_id=str(first))))
+            continue
+        seen.update(dict.fromkeys(ids, lid))
+        layers[lid] = gdf
+    problems += [p for name, found in bad.items() if name not in layer_names for p in _capped(found, name)]
+    return layers, problems
+
+
+@lru_cache(maxsize=8)
+def _load_tolerant(resolved_dir: str, content_hash: str) -> tuple[Atlas, tuple[str, ...]]:
+    data_dir = Path(resolved_dir)
+    cached = io_cache.read(content_hash)
+    if cached is not None:
+        layers, problems = cached
+    else:
+        layers, found = _read_tolerant(data_dir)
+        problems = tuple(dict.fromkeys(relative_paths(p, data_dir) for p in found))
+        io_cache.write(content_hash, layers, problems)
+    sources: dict[str, dict] = {}
+    if (data_dir / SOURCES_FILE).is_file():
+        try:
+            sources = read_sources(data_dir / SOURCES_FILE)
+        except LayerError as err:
+            message = relative_paths(str(err), data_dir)
+            problems = problems if message in problems else (*problems, message)
+    return Atlas(layers=layers, sources=sources, hash=content_hash, data_dir=data_dir), problems
+
+
 def clear_cache() -> None:
-    """Forget every cached atlas (tests; a long-running app never needs it)."""
+    """Forget every atlas cached in this process (tests; a long-running app never needs it)."""
     _load_atlas_cached.cache_clear()
+    _load_tolerant.cache_clear()
+    with _VERSIONS_LOCK:
+        _VERSIONS.clear()

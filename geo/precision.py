@@ -25,6 +25,7 @@ from pyproj import Geod
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
+from geo.geometry import DECIMALS
 from geo.io import Atlas
 
 GEOD = Geod(ellps="WGS84")
@@ -33,17 +34,23 @@ BORROWED_BASES = ("parent_location", "district_only", "city_only", "schematic")
 # A position is drawn as approximate when it is borrowed or known no better than this (metres).
 APPROX_PRECISION_M = 1000.0
 CIRCLE_VERTICES = 72
-DECIMALS = 6
+
+
+def precision_known(precision_m) -> bool:
+    """Whether a location precision is given: a finite number of metres >= 0 (an upload's may be unknown)."""
+    try:
+        value = float(precision_m)
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(value) and value >= 0
 
 
 def is_approximate(basis: str | None, precision_m: float | None) -> bool:
-    """True when the map must not draw the point as an exact position."""
-    if basis in BORROWED_BASES:
+    """True when the map must not draw the point as an exact position: a borrowed position, or one known no
+    better than APPROX_PRECISION_M, or one whose precision is unknown (geo.schema.UNKNOWN_BASIS)."""
+    if basis in BORROWED_BASES or not precision_known(precision_m):
         return True
-    try:
-        return float(precision_m) > APPROX_PRECISION_M
-    except (TypeError, ValueError):
-        return True
+    return float(precision_m) > APPROX_PRECISION_M
 
 
 def approximate_mask(gdf: pd.DataFrame) -> np.ndarray:
@@ -52,7 +59,8 @@ def approximate_mask(gdf: pd.DataFrame) -> np.ndarray:
                                                                                                         bool)
     prec = pd.to_numeric(gdf.get("location_precision_m"), errors="coerce") if "location_precision_m" in gdf \
         else pd.Series(np.nan, index=gdf.index)
-    return basis | ~(prec.to_numpy(dtype=float) <= APPROX_PRECISION_M)
+    values = prec.to_numpy(dtype=float)
+    return basis | ~((values >= 0) & (values <= APPROX_PRECISION_M))  # NaN (unknown) and negatives: approximate
 
 
 def anchors(atlas: Atlas) -> dict[str, str]:

@@ -123,6 +123,13 @@ LOCATION_BASES: dict[str, tuple[str, str]] = {
     "schematic": ("据文字描述示意绘制", "Schematic, drawn from the article's description"),
 }
 
+# A visitor's uploaded file, converted once into the display schema (geo.upload_layer): the layer id it is drawn,
+# selected, listed and exported under, and the location basis of a position whose file gives no precision
+# (location_precision_m is then NaN: the app says "precision unknown" and never makes one up). Neither is valid
+# in the atlas's own files.
+UPLOAD_LAYER = "upload"
+UNKNOWN_BASIS = "unknown"
+
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 ADCODE_PATTERN = re.compile(r"^33\d{4}$")
 

@@ -45,10 +45,11 @@ from geo.errors import (
     UploadReadError,
 )
 from geo.errors import upload_error as fail
+from geo.geometry import families as geometry_families
 from geo.schema import HANGZHOU_BBOX
 from geo.upload_geometry import plain
 from geo.upload_kml import kml_text, read_kml
-from geo.upload_sheet import OLE2, read_workbook
+from geo.upload_sheet import OLE2, read_workbook, sheet_names
 from geo.upload_system import LABELS, named_system
 from geo.upload_table import ENCODINGS, check_coordinates, read_csv, table_points
 from geo.upload_vector import check_content, check_geojson, raw_frame
@@ -168,10 +169,9 @@ def _read(name: str, data: bytes, options: UploadOptions, limits: Limits) -> Upl
     if driver in ("ESRI Shapefile", "KMZ"):
         inner = inner_file(name, data, limits, [e for e in UPLOAD_FORMATS if e not in (".zip", ".kmz")])
         if inner is not None:
-            up = _read(inner[0], inner[1], options, limits)
-            return replace(up, name=name, warnings=tuple(w for w in up.warnings))
+            return replace(_read(inner[0], inner[1], options, limits), name=name)
         if driver == "KMZ":
-            raise fail(UploadReadError, "zip_no_shp", name, entries="no .kml")
+            raise fail(UploadReadError, "kmz_no_kml", name)
     if driver in TABLE_FORMATS:
         return _read_table(name, data, driver, options, limits)
     encoding = None
@@ -209,12 +209,25 @@ def _read_table(name: str, data: bytes, driver: str, options: UploadOptions, lim
             notes.append(UploadWarning("sheet_chosen", {"sheet": sheet, "sheets": ", ".join(sheets)}))
     if frame.empty:
         raise fail(UploadReadError, "no_rows", name)
-    geoms, lon, lat = table_points(name, frame, rows, options.lon, options.lat)
+    try:
+        geoms, lon, lat = table_points(name, frame, rows, options.lon, options.lat)
+    except CoordinateError as err:
+        if err.code != "no_coordinate_columns" or len(sheets) < 2:
+            raise
+        raise fail(CoordinateError, "no_coordinate_columns_sheets", name, sheet=sheet, sheets=", ".join(sheets),
+                   columns=err.params["columns"]) from None
     kept = frame.drop(columns=lon) if lat is None else frame  # a WKT/GeoJSON column is the geometry itself
     gdf = gpd.GeoDataFrame(kept, geometry=geoms, crs="EPSG:4326")
-    hints = (" ".join(c for c in (lon, lat) if c), sheet, Path(name).stem)
+    hints = (" ".join(c for c in (lon, lat) if c), frame.attrs.get("title"), sheet, Path(name).stem)
     up = _finish(name, gdf, driver, options, encoding, notes, hints=hints, checked=lat is not None)
     return replace(up, columns=tuple(map(str, frame.columns)), lon=lon, lat=lat, sheet=sheet, sheets=sheets)
+
+
+def workbook_sheets(name: str, data: bytes) -> list[str]:
+    """The sheet names of an XLSX upload, [] when it cannot be opened (the reader then says why)."""
+    if upload_driver(name) != "XLSX" or data.startswith(OLE2):
+        return []
+    return sheet_names(data)
 
 
 def table_columns(name: str, data: bytes, options: UploadOptions = UploadOptions(), *,
@@ -230,6 +243,9 @@ def table_columns(name: str, data: bytes, options: UploadOptions = UploadOptions
             return [str(c) for c in read_workbook(name, data, limits.max_features, options.sheet).frame.columns]
     except UploadError:
         return []
+    except Exception:  # the column list is a convenience: log, and let the visitor type nothing
+        log.exception("columns of upload %r (%d bytes) could not be read", name, len(data))
+        return []
     return []
 
 
@@ -240,8 +256,7 @@ def _check_geometries(name: str, geoms: np.ndarray) -> None:
     if missing.size:
         raise fail(UploadGeometryError, "missing_geometry", name, where=f"feature {missing[0] + 1}",
                    feature=int(missing[0]) + 1, count=int(missing.size))
-    families = pd.Series(shapely.get_type_id(geoms)).map(
-        {0: "point", 4: "point", 1: "line", 2: "line", 5: "line", 3: "polygon", 6: "polygon"}).fillna("collection")
+    families = geometry_families(geoms)
     kinds = list(dict.fromkeys(families))
     if len(kinds) > 1:
         first = int(np.flatnonzero(families.to_numpy() == kinds[1])[0])
@@ -341,4 +356,4 @@ def _names(props: pd.DataFrame, ids: list[str]) -> list[str]:
 
 __all__ = ["CRS_CHOICES", "ENCODINGS", "ERROR_TEXT", "LIMITS", "SYSTEMS", "UPLOAD_FORMATS", "CoordinateError",
            "Limits", "Upload", "UploadOptions", "UploadWarning", "read_upload", "safe_zip", "table_columns",
-           "upload_driver"]
+           "upload_driver", "workbook_sheets"]

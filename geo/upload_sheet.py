@@ -17,6 +17,8 @@ from geo.errors import UploadReadError
 from geo.errors import upload_error as fail
 from geo.upload_table import find_columns, find_header, geometry_column, table_frame
 
+# What openpyxl raises on a damaged workbook (a bad zip, broken or missing XML parts, odd values).
+BROKEN = (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, EOFError, SyntaxError, IndexError)
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old .xls (and encrypted .xlsx) container
 
 
@@ -30,8 +32,8 @@ class Workbook:
 
 
 def read_workbook(name: str, data: bytes, max_rows: int, sheet: str | None = None) -> Workbook:
-    """The chosen sheet (``sheet``), else the first sheet with coordinate or geometry columns, else the first
-    sheet with any cells."""
+    """The chosen sheet (``sheet``), else the first sheet with coordinate or geometry columns, else the sheet with
+    the most filled rows."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -39,7 +41,7 @@ def read_workbook(name: str, data: bytes, max_rows: int, sheet: str | None = Non
         raise fail(UploadReadError, "old_excel", name)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+    except (InvalidFileException, *BROKEN):
         raise fail(UploadReadError, "not_xlsx", name) from None
     grids: dict[str, list[list]] = {}
     try:
@@ -50,16 +52,19 @@ def read_workbook(name: str, data: bytes, max_rows: int, sheet: str | None = Non
             if sheet is not None and ws.title != sheet:
                 continue
             grid = []
-            for values in ws.iter_rows(values_only=True):
-                grid.append([_cell(v) for v in values])
-                if len(grid) > max_rows + 1000:  # blank rows are dropped later; stop well past the limit
-                    break
+            try:
+                for values in ws.iter_rows(values_only=True):
+                    grid.append([_cell(v) for v in values])
+                    if len(grid) > max_rows + 1000:  # blank rows are dropped later; stop well past the limit
+                        break
+            except BROKEN:
+                raise fail(UploadReadError, "not_xlsx", name) from None
             grids[ws.title] = grid
     finally:
         book.close()
     with_data = [t for t, g in grids.items() if _has_coordinates(g)]
-    chosen = sheet or (with_data or [t for t, g in grids.items() if any(any(c not in (None, "") for c in r)
-                                                                        for r in g)] or names[:1])[0]
+    filled = sorted(grids, key=lambda t: -sum(any(c not in (None, "") for c in r) for r in grids[t]))
+    chosen = sheet or (with_data or filled or names[:1])[0]  # else the sheet with the most rows
     if chosen not in grids or not grids[chosen]:
         raise fail(UploadReadError, "empty", name)
     frame, rows = table_frame(name, grids[chosen], max_rows)
@@ -80,9 +85,14 @@ def _cell(value):
 
 
 def sheet_names(data: bytes) -> list[str]:
+    """The workbook's sheet names; [] when it cannot be opened (reading it says why)."""
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
-    book = load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True)
+    except (InvalidFileException, *BROKEN):
+        return []
     try:
         return [s.title for s in book.worksheets]
     finally:

@@ -29,7 +29,7 @@ LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬", "y坐标", "纬度坐�
 GEOMETRY_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "geojson", "wkt_geom", "geometry_wkt", "几何",
                   "边界", "范围")
 _BRACKETS = re.compile(r"[\(（\[【].*?[\)）\]】]")
-HEADER_SEARCH_ROWS = 30
+HEADER_SEARCH_ROWS = 50
 # Longitudes/latitudes this far beyond ±180/±90 are float noise (Natural Earth's 180.00000000000006).
 RANGE_TOLERANCE = 1e-9
 
@@ -66,16 +66,22 @@ def read_csv(name: str, data: bytes, encoding: str, max_rows: int) -> tuple[pd.D
         delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|").delimiter
     except csv.Error:
         delimiter = ","
-    try:
-        grid = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, header=None,
-                           skip_blank_lines=False, nrows=max_rows + HEADER_SEARCH_ROWS + 2)
-    except pd.errors.EmptyDataError:
-        raise fail(UploadReadError, "empty", name) from None
-    except (pd.errors.ParserError, ValueError) as err:
-        found = re.search(r"(line|row) (\d+)", str(err))  # pandas: "line 7" (1-based) or "row 6" (0-based)
-        line = int(found.group(2)) + (found.group(1) == "row") if found else "?"
+    try:  # the csv module takes ragged rows (a title line above the header has fewer fields)
+        grid = []
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        start = 1
+        for row in reader:
+            if any("\n" in cell and delimiter in cell for cell in row):  # a stray quote swallowed the next lines
+                raise csv.Error(f"line {start}")
+            grid.append(row)
+            start = reader.line_num + 1
+            if len(grid) > max_rows + HEADER_SEARCH_ROWS + 2:
+                break
+    except csv.Error as err:
+        found = re.search(r"line (\d+)", str(err))
+        line = int(found.group(1)) if found else len(grid) + 1
         raise fail(UploadReadError, "bad_table", name, lineno=line) from None
-    return (*table_frame(name, grid.to_numpy(dtype=object).tolist(), max_rows), used)
+    return (*table_frame(name, grid, max_rows), used)
 
 
 def table_frame(name: str, grid: list[list], max_rows: int) -> tuple[pd.DataFrame, np.ndarray]:
@@ -83,10 +89,16 @@ def table_frame(name: str, grid: list[list], max_rows: int) -> tuple[pd.DataFram
     start, depth, columns = find_header(grid)
     if columns is None:
         raise fail(UploadReadError, "empty", name)
+    # no trailing empty columns (Excel formatting whole columns, lines ending in a separator)
+    width = max((max((i for i, c in enumerate(r) if _text(c)), default=-1) + 1 for r in grid[start:]), default=0)
+    columns = columns[:max(width, 1)]
     width = len(columns)
     body = [(list(r) + [None] * width)[:width] for r in grid[start + depth:]]
     frame = pd.DataFrame(body, columns=columns, dtype=object)
-    return _rows(name, frame, max_rows, offset=start + depth + 1)
+    frame, rows = _rows(name, frame, max_rows, offset=start + depth + 1)
+    # the lines above the header ("坐标系：百度", a title): a hint to the coordinate system
+    frame.attrs["title"] = " ".join(_text(c) for r in grid[:start] for c in r if _text(c))[:500]
+    return frame, rows
 
 
 def _text(value) -> str:
@@ -113,18 +125,26 @@ def find_header(grid: list[list]) -> tuple[int, int, list[str] | None]:
     filled = [i for i, row in enumerate(grid[:HEADER_SEARCH_ROWS]) if any(_text(c) for c in row)]
     for i in filled:
         texts = [c for c in grid[i] if _text(c)]
-        if not texts or any(isinstance(c, int | float) and not isinstance(c, bool) for c in texts):
+        numbers = sum(isinstance(c, int | float) and not isinstance(c, bool) for c in texts)
+        if not texts or numbers * 2 > len(texts):  # a data row, not a header
             continue
         single = _header_names(grid[i])
         if all(find_columns(single)) or geometry_column(single, grid[i + 1:i + 21]):
             return i, 1, single
-        if i + 1 < len(grid):
+        if i + 1 < len(grid) and _spans(grid[i], grid[i + 1]):
             double = _header_names(grid[i + 1], parent=grid[i])
             if all(find_columns(double)):
                 return i, 2, double
     if not filled:
         return 0, 1, None
     return filled[0], 1, _header_names(grid[filled[0]])
+
+
+def _spans(parent: list, child: list) -> bool:
+    """Whether ``parent`` reads as the upper row of a two-row header over ``child`` rather than a title: it has
+    several names, or a name above an empty cell (a name merged over both rows)."""
+    above = [i for i, c in enumerate(parent) if _text(c)]
+    return len(above) >= 2 or any(i >= len(child) or not _text(child[i]) for i in above)
 
 
 def _rows(name: str, frame: pd.DataFrame, max_rows: int, offset: int) -> tuple[pd.DataFrame, np.ndarray]:
@@ -158,6 +178,10 @@ def find_columns(columns) -> tuple[str | None, str | None]:
     """The longitude and latitude columns by name (a system's name in it ignored: ``百度经度``, ``lng_gcj02``):
     exact common names first, then ``lon_*`` / ``*_lon`` forms, then the last word of a two-row header
     (``经纬度 经度``) or a name ending in 经度/纬度."""
+    export = [(f"lon_{s}", f"lat_{s}") for s in ("wgs84", "gcj02", "bd09")]
+    for pair in export:  # the atlas's own CSV export: its point columns are the geometry it wrote
+        if set(pair) <= set(columns):
+            return pair
     normal = {c: _normal(c) for c in columns}
     found = []
     for names, stems in ((LON_NAMES, ("lon", "lng", "longitude", "经度")), (LAT_NAMES, ("lat", "latitude", "纬度"))):
@@ -222,6 +246,9 @@ def table_points(name: str, frame: pd.DataFrame, rows: np.ndarray, lon: str | No
         if chosen and chosen not in columns:
             raise fail(CoordinateError, "unknown_column", name, column=chosen, columns=listed)
     found_lon, found_lat = find_columns(columns)
+    own = [c for c in columns if c in ("wkt_wgs84", "wkt_gcj02", "wkt_bd09")]
+    if own and not (lon or lat) and not (found_lon or "").startswith("lon_"):
+        found_lon = found_lat = None  # the atlas's own export of lines/polygons: its WKT is the geometry
     if not (lon or lat) and not (found_lon and found_lat and found_lon != found_lat):
         column = geometry_column(columns, frame=frame)
         if column:
@@ -272,6 +299,8 @@ def check_coordinates(name: str, x: np.ndarray, y: np.ndarray, labels: np.ndarra
     here = _in_hangzhou(x, y)
     swapped_here = _in_hangzhou(y, x)
     if x.size and not here.any() and swapped_here.mean() >= 0.5:
+        if unit == "feature":  # a vector file: its coordinate order, not columns
+            raise fail(CoordinateError, "swapped_axes", name, x=f"{x[0]:.10g}", y=f"{y[0]:.10g}")
         raise fail(CoordinateError, "swapped", name, lon=lon, lat=lat)
     for bad, axis, values, column in ((bad_x, "longitude", x, lon), (bad_y, "latitude", y, lat)):
         if bad.any():

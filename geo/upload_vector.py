@@ -7,6 +7,7 @@ internal names before anyone sees them.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import warnings
 
@@ -18,8 +19,10 @@ import pyogrio
 from geo.errors import UploadGeometryError, UploadReadError
 from geo.errors import upload_error as fail
 from geo.io import _PYOGRIO_ERRORS
-from geo.upload_geometry import from_wkb
+from geo.upload_geometry import from_wkb, wkb_kind
 from geo.upload_table import decode_text
+
+log = logging.getLogger(__name__)
 
 # magic bytes -> what the file really is
 _MAGIC = ((b"PK\x03\x04", "zip"), (b"SQLite format 3\x00", "GeoPackage"), (b"\xd0\xcf\x11\xe0", "old Excel (.xls)"),
@@ -67,6 +70,8 @@ def check_geojson(name: str, data: bytes, encoding: str) -> tuple[bytes, str]:
         raise fail(UploadReadError, "bad_json", name, lineno=err.lineno,
                    column=err.colno) from None
     kind = value.get("type") if isinstance(value, dict) else None
+    if kind == "FeatureCollection" and not value.get("features"):
+        raise fail(UploadReadError, "no_features", name)
     if kind not in GEOJSON_TYPES:
         esri = isinstance(value, dict) and ("spatialReference" in value or "geometryType" in value)
         if not esri:
@@ -121,9 +126,8 @@ def raw_frame(name: str, data: bytes, driver: str, *, encoding: str | None = Non
             layers.insert(0, layers.pop(layer))  # the layer read first, then the others
             meta, _fids, wkb, fields = pyogrio.raw.read(data, layer=layer, encoding=encoding,
                                                         max_features=max_features, datetime_as_string=True)
-    except _PYOGRIO_ERRORS as err:
-        raise fail(UploadReadError, "corrupt", name, driver=driver, detail=clean(err) or "unreadable") from None
-    except (OSError, UnicodeDecodeError, ValueError) as err:
+    except (*_PYOGRIO_ERRORS, OSError, UnicodeDecodeError, ValueError) as err:
+        log.info("upload %r (%d bytes): GDAL cannot read it as %s: %s", name, len(data), driver, err)
         raise fail(UploadReadError, "corrupt", name, driver=driver, detail=clean(err) or "unreadable") from None
     columns = {str(c): np.asarray(v) for c, v in zip(meta["fields"], fields, strict=True)}
     if wkb is None:
@@ -132,7 +136,6 @@ def raw_frame(name: str, data: bytes, driver: str, *, encoding: str | None = Non
         geoms, unreadable = from_wkb(np.asarray(wkb, dtype=object))
         if unreadable.size:
             raise fail(UploadGeometryError, "unsupported_geometry", name, where=f"feature {unreadable[0] + 1}",
-                       feature=int(unreadable[0]) + 1, count=int(unreadable.size),
-                       kind=str(meta.get("geometry_type") or "?"))
+                       feature=int(unreadable[0]) + 1, count=int(unreadable.size), kind=wkb_kind(wkb[unreadable[0]]))
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(geoms)))
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms), crs=meta.get("crs")), layers

@@ -74,6 +74,11 @@ def shapefile_bytes(name: str, data: bytes, encoding: str, limits) -> tuple[byte
             contents[ext] = read_member(name, archive, info, budget)
             budget -= len(contents[ext])
             repacked.writestr(f"upload{ext}", contents[ext])
+    shp = contents[".shp"]
+    if len(shp) < 100 or int.from_bytes(shp[:4], "big") != 9994:  # the Shapefile's file code
+        raise fail(UploadReadError, "corrupt", name, driver="ESRI Shapefile", detail="no Shapefile header")
+    if int.from_bytes(shp[24:28], "big") * 2 > len(shp):  # its header gives its length in 16-bit words
+        raise fail(UploadReadError, "shp_cut_off", name, size=len(shp), expected=int.from_bytes(shp[24:28], "big") * 2)
     if encoding == "auto":
         encoding = _dbf_encoding(contents) if ".cpg" not in contents else None
     return out.getvalue(), encoding, _export_fields(name, archive, members, PurePosixPath(shps[0].filename).name)

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo.schema import LAYERS
+from geo.schema import LAYERS, UPLOAD_LAYER
 
 # Properties of every display feature, built by layers.render.display_collection.
-# ``prec``: location precision in metres; ``spot``: the name of the place whose position the feature stands at
+# ``prec``: location precision in metres (None when unknown); ``prec_text``: it as the page writes distances ("" when
+# unknown); ``spot``: the name of the place whose position the feature stands at
 # (itself, its parent, district or the city); ``foot``: that place's id when it is an area (its footprint is the
 # feature's uncertainty), else "".
 DISPLAY_COLUMNS: tuple[str, ...] = ("id", "layer", "kind", "name", "name_alt", "kind_label", "approx", "prec",
-                                    "spot", "foot")
+                                    "prec_text", "spot", "foot")
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,8 @@ class LayerDef:
     interactive: bool = True
 
     def __post_init__(self):
-        if self.layer not in LAYERS:
-            raise ValueError(f"unknown layer {self.layer!r}; layers are {', '.join(LAYERS)}")
+        if self.layer not in LAYERS and self.layer != UPLOAD_LAYER:
+            raise ValueError(f"unknown layer {self.layer!r}; layers are {', '.join(LAYERS)}, {UPLOAD_LAYER}")
         if not self.tooltip_fields:
             raise ValueError(f"layer {self.layer!r}: tooltip_fields is empty")
         missing = [f for f in self.tooltip_fields if f not in self.columns]
@@ -49,6 +50,7 @@ LAYER_DEFS: dict[str, LayerDef] = {
     "institutions": LayerDef("institutions"),
     "companies": LayerDef("companies"),
     "events": LayerDef("events"),
+    UPLOAD_LAYER: LayerDef(UPLOAD_LAYER, tooltip_fields=("name", "kind_label")),
 }
 # Layers shown when the URL says nothing (the city outline is the districts' union: off by default).
 DEFAULT_LAYERS: tuple[str, ...] = ("districts", "plans", "parks", "institutions", "companies", "events")

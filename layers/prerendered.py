@@ -8,14 +8,23 @@ random variable names to positional ones: ``feature_group_feature_group_<index>`
 steps leaves it unchanged (no random names are left in it), so the browser receives the same script as before,
 without re-building the folium objects, re-compiling Jinja templates of a 100 KB GeoJSON or re-encoding it.
 The script depends on the group's position, so the position is part of the cache key.
+
+The base map itself is the same for every visitor and view: ``base_parts`` renders it once (what st_folium derives
+from it: script, header, html, id, default return value, CSS and JS links), and ``component_args`` assembles the
+component's arguments from those parts and prerendered groups, so a run builds no folium object at all: exactly
+the arguments st_folium would pass for the same map and groups (tests/layers/test_prerendered.py checks that).
 """
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
 from textwrap import dedent
 
 import folium
 from folium.template import Template
+
+_ids = itertools.count()
 
 
 class Prerendered(folium.FeatureGroup):
@@ -23,10 +32,16 @@ class Prerendered(folium.FeatureGroup):
 
     _template = Template("{% macro script(this, kwargs) %}{{ this.script }}{% endmacro %}")
 
-    def __init__(self, script: str):
+    def __init__(self, script: str, css: tuple[str, ...] = (), js: tuple[str, ...] = ()):
         super().__init__(control=False)
         self._name = "Prerendered"
         self.script = script
+        self.css, self.js = tuple(css), tuple(js)  # the links the group's elements need (``links``)
+
+    @classmethod
+    def _generate_id(cls) -> str:
+        """A cheap unique id (branca's is 16 bytes from os.urandom, per element per run); st_folium renames it."""
+        return f"prerendered{next(_ids)}"
 
     def render(self, **kwargs) -> None:
         """Nothing to render: the script is ready (and it must not be compiled as a template again)."""
@@ -42,3 +57,80 @@ def prerender(group: folium.FeatureGroup, index: int) -> str:
     group.add_to(m)
     group.render()
     return dedent(generate_leaflet_string(group, base_id=base_id).replace(get_full_id(m), "map_div"))
+
+
+def links(element) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(CSS, JS) links of ``element`` and its children, in the order st_folium collects them."""
+    css: list[str] = []
+    js: list[str] = []
+
+    def walk(el) -> None:
+        if isinstance(el, folium.elements.JSCSSMixin):
+            css.extend(href for _, href in getattr(el, "default_css", []))
+            js.extend(src for _, src in getattr(el, "default_js", []))
+        for child in getattr(el, "_children", {}).values():
+            walk(child)
+
+    walk(element)
+    return tuple(css), tuple(js)
+
+
+def prerendered(group: folium.FeatureGroup, index: int) -> Prerendered:
+    """``group`` at position ``index`` as a Prerendered (its script and links), to be cached and replayed."""
+    css, js = links(group)
+    return Prerendered(prerender(group, index), css, js)
+
+
+@dataclass(frozen=True)
+class BaseMap:
+    """What st_folium derives from the base map, computed once (``base_parts``)."""
+
+    script: str
+    header: str
+    html: str
+    id: str
+    defaults: dict
+    css: tuple[str, ...]
+    js: tuple[str, ...]
+
+
+def base_parts(m: folium.Map, returned_objects: list[str]) -> BaseMap:
+    """st_folium's own steps on the base map ``m`` (its script, header, html, id and default value)."""
+    import streamlit_folium as sf
+
+    m.get_root().render()
+    m.render()
+    html, header, script = sf._get_html(m), sf._get_header(m), sf._get_map_string(m)
+    bounds = m.get_bounds()
+    defaults = {"last_active_drawing": None, "last_object_clicked": None,
+                "bounds": {"_southWest": {"lat": bounds[0][0], "lng": bounds[0][1]},
+                           "_northEast": {"lat": bounds[1][0], "lng": bounds[1][1]}},
+                "zoom": m.options.get("zoom")}
+    css, js = links(m)
+    return BaseMap(script, header, html, sf.get_full_id(m), {k: v for k, v in defaults.items()
+                                                            if k in returned_objects}, css, js)
+
+
+def group_string(script: str, index: int) -> str:
+    """A prerendered group's script as st_folium appends it to ``feature_group`` (added to the map)."""
+    return script + dedent(f"""
+        map_div.addLayer(feature_group_feature_group_{index});
+        window.feature_group = window.feature_group || [];
+        window.feature_group.push(feature_group_feature_group_{index});
+        """)
+
+
+def component_args(base: BaseMap, groups: list, *, height: int, width: int | None,
+                   returned_objects: list[str]) -> dict:
+    """st_folium's component arguments (but ``key`` and ``on_change``) for the base map and ``groups``: each a
+    Prerendered made for its position, or any folium group (rendered here, at its position)."""
+    parts = [g if isinstance(g, Prerendered) else prerendered(g, i) for i, g in enumerate(groups)]
+    return {
+        "script": base.script, "header": base.header, "html": base.html, "id": base.id, "height": height,
+        "width": width, "returned_objects": returned_objects, "default": base.defaults, "zoom": None,
+        "center": None, "feature_group": "".join(group_string(p.script, i) for i, p in enumerate(parts)),
+        "return_on_hover": False, "layer_control": None, "pixelated": False,
+        "css_links": list(dict.fromkeys([*base.css, *(c for p in parts for c in p.css)])),
+        "js_links": list(dict.fromkeys([*base.js, *(j for p in parts for j in p.js)])),
+        "wrap_longitude": False,
+    }

@@ -7,37 +7,31 @@ that changes (tiles, overlays, highlight, legend) is a FeatureGroup sent through
 from __future__ import annotations
 
 import json
+import math
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import folium
 import geopandas as gpd
 import numpy as np
-import shapely
 from branca.element import Element, MacroElement
 from folium.template import Template
 from shapely.geometry import mapping
 
 from geo.crs import to_system
+from geo.geometry import round_geometries
 from geo.precision import approximate_mask
-from geo.schema import KINDS, LAYERS
 from layers import assets
 from layers.definitions import LAYER_DEFS
 from layers.escape import escape, escape_properties
-from layers.styles import feature_style, highlight_style, legend_entries, uncertainty_style
+from layers.styles import feature_style, highlight_style, uncertainty_style
 
 MAP_CENTER = (30.25, 120.12)  # lat, lon: central Hangzhou
 MAP_ZOOM = 10
-# Display only (the export keeps the stored values): coordinates to 1e-6 deg (~0.1 m); converted GCJ-02
-# coordinates would otherwise carry 17 digits each and double the payload.
-DECIMALS = 6
 # A selection made outside the map zooms to the feature and its uncertainty, no closer than this.
 FIT_MAX_ZOOM = 15
-
-
-def _display_geometry(geom):
-    return shapely.transform(geom, lambda coords: np.round(coords, DECIMALS))
 
 
 def base_map() -> folium.Map:
@@ -104,20 +98,28 @@ def measure_group(lang: str) -> folium.FeatureGroup:
     return group
 
 
-def _kind_label(layer: str, kind: str, lang: str) -> str:
-    labels = KINDS.get(layer, {}).get(kind)
-    return labels[0 if lang == "zh" else 1] if labels else kind
+@dataclass(frozen=True)
+class DisplayText:
+    """The interface's words that a layer's display features carry, in one language: layers/ holds no interface
+    text, the page passes these in (ui.data.display_text builds them from ui.i18n)."""
+
+    lang: str
+    kinds: Mapping[str, str] = field(default_factory=dict)  # kind -> its label
+    distance: Callable[[float], str] = lambda metres: ""  # metres -> "1.2 公里" ("" when not a distance)
 
 
-def display_collection(gdf: gpd.GeoDataFrame, layer: str, lang: str, system: str = "wgs84",
+def display_collection(gdf: gpd.GeoDataFrame, layer: str, text: DisplayText, system: str = "wgs84",
                        spots: Mapping[str, tuple[str, str]] | None = None) -> dict[str, Any]:
-    """The GeoJSON the browser gets for one layer: only the display columns, every string escaped,
-    coordinates converted to ``system`` (the system of the current tiles).
+    """The GeoJSON the browser gets for one layer (an atlas layer or the visitor's upload, both in the display
+    schema): only the display columns, every string escaped, coordinates converted to ``system`` (the system of
+    the current tiles). ``prec`` is the precision in metres (None when unknown) and ``prec_text`` it as written
+    ("" when unknown: the tooltip then says so).
 
     ``spots`` maps a feature id to (name of the place it stands at, that place's id if it is an area, else "")
     (see geo.precision.anchors); without it a feature stands at itself.
     """
     definition = LAYER_DEFS[layer]
+    lang = text.lang
     approx = approximate_mask(gdf) if len(gdf) else np.zeros(0, dtype=bool)
     if system != "wgs84" and len(gdf):
         gdf = to_system(gdf, system)
@@ -130,46 +132,20 @@ def display_collection(gdf: gpd.GeoDataFrame, layer: str, lang: str, system: str
         name = name_zh if lang == "zh" else name_en
         spot, foot = spots.get(row["id"], (name, ""))
         prec = row.get("location_precision_m")
+        prec = float(prec) if isinstance(prec, numbers.Real) and math.isfinite(prec) and prec >= 0 else None
+        kind = row.get("kind") or ""
         props = {
-            "id": row["id"], "layer": layer, "kind": row.get("kind") or "",
-            "name": name, "name_alt": name_en if lang == "zh" else name_zh,
-            "kind_label": _kind_label(layer, row.get("kind") or "", lang),
-            "approx": bool(rough), "prec": float(prec) if isinstance(prec, numbers.Real) else None,
+            "id": row["id"], "layer": layer, "kind": kind,
+            "name": name, "name_alt": alt if (alt := name_en if lang == "zh" else name_zh) != name else "",
+            "kind_label": text.kinds.get(kind, kind),
+            "approx": bool(rough), "prec": prec, "prec_text": text.distance(prec) if prec is not None else "",
             "spot": spot, "foot": foot,
         }
         props = {k: v for k, v in props.items() if k in definition.columns}
         safe = escape_properties(props)
         features.append({"type": "Feature", "id": safe["id"], "properties": safe,
-                         "geometry": mapping(_display_geometry(geom))})
+                         "geometry": mapping(round_geometries(geom))})
     return {"type": "FeatureCollection", "features": features}
-
-
-def upload_collection(gdf: gpd.GeoDataFrame, label: str, system: str = "wgs84") -> dict[str, Any]:
-    """The display GeoJSON of a visitor's uploaded layer (WGS84 frame with ``upload_id`` and ``name``): the same
-    display properties as an atlas layer, all escaped (the file is untrusted); positions are the file's own."""
-    if system != "wgs84" and len(gdf):
-        gdf = to_system(gdf, system)
-    features = []
-    for fid, name, geom in zip(gdf["upload_id"], gdf["name"], gdf.geometry, strict=True):
-        if geom is None or geom.is_empty:
-            continue
-        text = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name)
-        props = escape_properties({"id": fid, "layer": "upload", "kind": "", "name": text or fid, "name_alt": "",
-                                   "kind_label": label, "approx": False, "prec": None, "spot": text or fid,
-                                   "foot": ""})
-        features.append({"type": "Feature", "id": props["id"], "properties": props,
-                         "geometry": mapping(_display_geometry(geom))})
-    return {"type": "FeatureCollection", "features": features}
-
-
-def areas_group(collection: dict[str, Any], name: str = "upload") -> folium.FeatureGroup:
-    """Areas and lines of a collection that is not an atlas layer (an upload): styled, with a name tooltip."""
-    group = folium.FeatureGroup(name=escape(name), control=False)
-    if collection["features"]:
-        folium.GeoJson(collection, style_function=feature_style, control=False,
-                       tooltip=folium.GeoJsonTooltip(fields=["name", "kind_label"], labels=False, sticky=True)
-                       ).add_to(group)
-    return group
 
 
 def split_points(collection: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -179,11 +155,12 @@ def split_points(collection: dict[str, Any]) -> tuple[dict[str, Any], dict[str, 
     return ({"type": "FeatureCollection", "features": areas}, {"type": "FeatureCollection", "features": points})
 
 
-def overlay_group(layer: str, collection: dict[str, Any] | str, lang: str) -> folium.FeatureGroup:
-    """One layer as a FeatureGroup: styled GeoJSON (circle markers for points) with a tooltip."""
+def overlay_group(layer: str, collection: dict[str, Any] | str, name: str) -> folium.FeatureGroup:
+    """One layer's areas and lines as a FeatureGroup named ``name`` (its label): styled GeoJSON (circle markers
+    for points) with a tooltip."""
     data = json.loads(collection) if isinstance(collection, str) else collection
     definition = LAYER_DEFS[layer]
-    group = folium.FeatureGroup(name=escape(LAYERS[layer][1 if lang == "zh" else 2]), control=False)
+    group = folium.FeatureGroup(name=escape(name), control=False)
     if not data["features"]:
         return group
     tooltip = folium.GeoJsonTooltip(fields=list(definition.tooltip_fields), labels=False, sticky=True)
@@ -312,11 +289,10 @@ def legend_html(entries: Iterable[tuple[str, list[tuple[str, str, str]]]], note:
     return "".join(parts)
 
 
-def legend_group(visible: dict[str, list[str]], lang: str, note: str = "", title: str = "图例 Legend",
-                 symbols: Iterable[tuple[str, str]] = ()) -> folium.FeatureGroup:
-    """The legend for the visible layers (``visible``: layer -> kinds present) as a dynamic group."""
-    entries = [(LAYERS[lid][1 if lang == "zh" else 2], legend_entries(lid, kinds, lang))
-               for lid, kinds in visible.items()]
+def legend_group(entries: Iterable[tuple[str, list[tuple[str, str, str]]]], note: str = "",
+                 title: str = "图例 Legend", symbols: Iterable[tuple[str, str]] = ()) -> folium.FeatureGroup:
+    """The legend of the visible layers as a dynamic group: ``entries`` as in :func:`legend_html` (layer label,
+    [(kind label, colour, shape)], see layers.styles.legend_entries)."""
     group = folium.FeatureGroup(name="legend", control=False)
     _Legend(legend_html(entries, note, title, symbols)).add_to(group)
     return group

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from geo.schema import KINDS
+from geo.schema import UPLOAD_LAYER
 
 # layer -> kind -> colour; "*" is the layer's default.
 COLOURS: dict[str, dict[str, str]] = {
@@ -25,14 +25,14 @@ COLOURS: dict[str, dict[str, str]] = {
                      "research_institute": "#0e7490", "innovation_platform": "#0891b2",
                      "big_science_facility": "#be123c", "*": "#1d4ed8"},
     "companies": {"company": "#db2777", "fund": "#15803d", "*": "#db2777"},
-    "upload": {"*": "#d6336c"},  # the visitor's own layer (ui/upload.py)
+    UPLOAD_LAYER: {"*": "#d6336c"},  # the visitor's own layer (geo.upload_layer, ui/upload.py)
     "events": {"launch": "#f97316", "opening": "#fb923c", "move_in": "#84cc16", "signing": "#06b6d4",
                "founding": "#14b8a6", "release": "#8b5cf6", "meeting": "#64748b", "conference": "#3b82f6",
                "competition": "#e11d48", "hackathon": "#f43f5e", "policy_launch": "#a16207", "*": "#f97316"},
 }
 # Marker radius (px) of point features per layer.
 RADIUS: dict[str, int] = {"parks": 8, "institutions": 7, "companies": 5, "events": 4, "plans": 6, "districts": 5,
-                          "city": 5, "upload": 6}
+                          "city": 5, UPLOAD_LAYER: 6}
 HIGHLIGHT_COLOUR = "#f59e0b"
 
 
@@ -87,13 +87,11 @@ def uncertainty_style(feature: Mapping[str, Any]) -> dict[str, Any]:
             "interactive": False}
 
 
-def legend_entries(layer: str, kinds: list[str] | tuple[str, ...], lang: str) -> list[tuple[str, str, str]]:
-    """(label, colour, shape) per kind present, in schema order; shape is "dot", "area" or "line"."""
+def legend_entries(layer: str, kinds: Mapping[str, str], shape: str | None = None) -> list[tuple[str, str, str]]:
+    """(label, colour, shape) per kind of ``kinds`` (kind -> label, in the order to show); shape is "dot",
+    "area" or "line" (by default what the layer's features are drawn as)."""
     if layer in ("city", "districts"):  # one colour each: the layer toggle says what they are
         return []
-    points = ("parks", "institutions", "companies", "events")
-    shape = "dot" if layer in points else "line" if layer == "city" else "area"
-    index = 0 if lang == "zh" else 1
-    present = set(kinds)
-    return [(labels[index], colour(layer, kind), shape)
-            for kind, labels in KINDS.get(layer, {}).items() if kind in present]
+    points = ("parks", "institutions", "companies", "events", UPLOAD_LAYER)
+    shape = shape or ("dot" if layer in points else "area")
+    return [(label, colour(layer, kind), shape) for kind, label in kinds.items()]

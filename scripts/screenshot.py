@@ -19,14 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import (  # noqa: E402 - needs ROOT on sys.path
-    CHROMIUM_ARGS,
-    HOOKS,
-    AppPage,
-    AppServer,
-    NetworkGuard,
-    _ensure_chromium,
-)
+from devtools.browser import CHROMIUM_ARGS, HOOKS, AppPage, NetworkGuard, ensure_chromium  # noqa: E402
+from serve.launcher import AppServer  # noqa: E402 - both need ROOT on sys.path
 
 SIZES = ((1920, 1080), (1440, 900), (1280, 720), (390, 844))
 SIZE = {"width": 1440, "height": 900}
@@ -55,7 +49,7 @@ def take(outs: dict[Path, tuple[int, int]], district: str = DEFAULT_FEATURE, dat
         server = AppServer(data_dir or ROOT / "data", Path(tmp) / "streamlit.log").start()
         try:
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=_ensure_chromium(), headless=True, args=CHROMIUM_ARGS)
+                browser = pw.chromium.launch(executable_path=ensure_chromium(), headless=True, args=CHROMIUM_ARGS)
                 try:
                     guard = NetworkGuard()
                     for out, (w, h) in outs.items():

@@ -1,15 +1,15 @@
-"""Start ``streamlit run`` on a free 127.0.0.1 port, wait for its health check, and wait for a page to go idle.
+"""Start ``streamlit run`` on a free 127.0.0.1 port and wait for its health check.
 
 The one place that knows how to launch the app: tests/browser/conftest.py, bench/browser_bench.py, the load test
 (bench/load.py), the scale-out (serve/balancer.py, ``make serve``) and the faults test all use it.
 
     with AppServer(ROOT / "data", Path("app.log")) as server:   # or server = AppServer(...).start(); server.stop()
-        page.goto(server.app_url(basemap="none")); wait_idle(page)
+        page.goto(server.app_url(basemap="none"))   # then devtools.browser.wait_idle(page) in a test
 
 Every server gets the production settings of .streamlit/config.toml plus the ones below on its command line (no file
-watcher, no run-on-save, no usage statistics), binds 127.0.0.1 only, and reads its data from ``data_dir``
-(ATLAS_DATA_DIR). ``settings`` overrides single options (e.g. ``{"server.fileWatcherType": "auto"}`` to measure
-the development settings).
+watcher, no run-on-save, no full GC after each script run, no usage statistics), binds 127.0.0.1 only, and reads its
+data from ``data_dir`` (ATLAS_DATA_DIR). ``settings`` overrides single options (e.g.
+``{"server.fileWatcherType": "auto"}`` to measure the development settings).
 """
 
 from __future__ import annotations
@@ -33,16 +33,9 @@ PRODUCTION = {
     "server.headless": "true",
     "server.fileWatcherType": "none",
     "server.runOnSave": "false",
+    "runner.postScriptGC": "false",
     "browser.gatherUsageStats": "false",
 }
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-IDLE_JS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
-        && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]');
-}"""
-
-
 def free_port(host: str = LOCALHOST) -> int:
     """A TCP port nothing listens on right now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -150,11 +143,3 @@ class AppServer:
 
     def app_url(self, **params: str) -> str:
         return f"{self.url}/" + (f"?{urlencode(params)}" if params else "")
-
-
-def wait_idle(page, timeout_ms: int = 60_000) -> None:
-    """Playwright: wait until Streamlit has run the script and no rerun is pending (twice, a beat apart: a
-    component value that triggers a rerun lands a moment after the first run ends)."""
-    page.wait_for_function(IDLE_JS, timeout=timeout_ms)
-    page.wait_for_timeout(400)
-    page.wait_for_function(IDLE_JS, timeout=timeout_ms)

@@ -1,5 +1,6 @@
-"""Data for the page: the atlas read once per content hash, and serialised map/export strings cached on
-plain keys (directory, atlas hash, layer, filter values, coordinate system, language) — never on frames.
+"""Data for the page: the atlas (geo.io.load_atlas, strict=False) read once per content hash, and serialised
+map/export strings cached on plain keys (directory, atlas hash, layer, filter values, coordinate system,
+language) — never on frames.
 
 A bad layer file does not take the page down: its LayerError (file, feature, reason) is reported and the
 other layers load. Any other exception surfaces. Messages name files relative to the data directory
@@ -14,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
-import shapely
 import streamlit as st
 from shapely.geometry import mapping
 
@@ -23,19 +22,20 @@ from geo.crs import transform_geometry
 from geo.errors import LayerError, relative_paths
 from geo.export import to_geojson
 from geo.filters import Filters, apply_filters, search
-from geo.io import SOURCES_FILE, Atlas, atlas_hash, read_layer, read_sources
+from geo.geometry import round_geometries
+from geo.io import Atlas, data_version, load_atlas
 from geo.precision import anchors, uncertainty
-from geo.schema import LAYERS
+from geo.schema import KINDS
+from geo.spatial_index import index_for
 from geo.timeline import first_dates as _first_dates
 from geo.timeline import month_span as _month_span
-from geo.validate import validate_dir
 from layers.points import points_group, points_payload
 from layers.prerendered import prerender
-from layers.render import display_collection, overlay_group, split_points
+from layers.render import DisplayText, display_collection, overlay_group, split_points
+from ui.i18n import distance, kind_label, layer_label
 from ui.i18n import name as feature_name
 
 ROOT = Path(__file__).resolve().parents[1]
-MAX_ERRORS_PER_FILE = 5
 
 
 def data_dir() -> str:
@@ -50,57 +50,22 @@ class Loaded:
 
 
 def current_hash(directory: str) -> str:
-    return atlas_hash(directory) if Path(directory).is_dir() else ""
+    """The data's content hash, checked by file stat on every run (geo.io.data_version): hashed only on change."""
+    return data_version(directory) if Path(directory).is_dir() else ""
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load(directory: str, content_hash: str) -> Loaded:
-    """Every readable, valid layer of ``directory``; files with errors are skipped and reported."""
+    """geo.io.load_atlas(directory, strict=False): every readable, valid layer; the others reported."""
     path = Path(directory)
-    errors: list[str] = []
     if not path.is_dir():
         message = str(LayerError("data directory not found (set ATLAS_DATA_DIR or run from the repository)",
                                  path=directory))
         return Loaded(atlas=Atlas(layers={}, sources={}, hash=content_hash, data_dir=path),
                       errors=(relative_paths(message, path),))
-    bad_files: dict[str, list[str]] = {}
-    for problem in validate_dir(path):
-        if problem.severity == "error":
-            bad_files.setdefault(Path(problem.file).name, []).append(str(problem))
-    layers: dict[str, gpd.GeoDataFrame] = {}
-    for lid, (file_name, _zh, _en) in LAYERS.items():
-        file = path / file_name
-        if not file.is_file():
-            continue
-        if file_name in bad_files:
-            problems = bad_files[file_name]
-            errors.extend(problems[:MAX_ERRORS_PER_FILE])
-            if len(problems) > MAX_ERRORS_PER_FILE:
-                errors.append(f"{file_name}: … {len(problems) - MAX_ERRORS_PER_FILE} more")
-            continue
-        try:
-            layers[lid] = read_layer(file)
-        except LayerError as err:
-            errors.append(str(err))
-    sources: dict[str, dict] = {}
-    if (path / SOURCES_FILE).is_file():
-        try:
-            sources = read_sources(path / SOURCES_FILE)
-        except LayerError as err:
-            errors.append(str(err))
-    for name, problems in bad_files.items():
-        if name not in {spec[0] for spec in LAYERS.values()}:
-            errors.extend(problems[:MAX_ERRORS_PER_FILE])
-    accepted: dict[str, gpd.GeoDataFrame] = {}
-    for lid, gdf in layers.items():  # a duplicate id across files drops the later file
-        try:
-            Atlas(layers={**accepted, lid: gdf}, sources=sources, hash=content_hash, data_dir=path)
-        except LayerError as err:
-            errors.append(f"{LAYERS[lid][0]}: {err}")
-            continue
-        accepted[lid] = gdf
-    atlas = Atlas(layers=accepted, sources=sources, hash=content_hash, data_dir=path)
-    return Loaded(atlas=atlas, errors=tuple(dict.fromkeys(relative_paths(e, path) for e in errors)))
+    atlas, problems = load_atlas(path, strict=False)
+    index_for(atlas)  # the spatial index is built with the atlas, once per version, not on a visitor's first click
+    return Loaded(atlas=atlas, errors=problems)
 
 
 def get() -> Loaded:
@@ -168,6 +133,22 @@ def spots(directory: str, content_hash: str, lang: str) -> dict[str, tuple[str, 
     return out
 
 
+def display_text(layer: str, lang: str, kinds: dict[str, str] | None = None) -> DisplayText:
+    """The words a layer's display features carry (layers.render.DisplayText): its kind labels (``kinds``, else
+    the schema's) and the page's one way of writing a distance (ui.i18n.distance)."""
+    if kinds is None:  # the upload has one kind, "": its label is the layer's
+        kinds = {k: kind_label(layer, k, lang) for k in KINDS.get(layer, {})} or {"": layer_label(layer, lang)}
+    labels = kinds
+    return DisplayText(lang=lang, kinds=labels, distance=lambda metres: distance(metres, lang))
+
+
+def display_parts(gdf: gpd.GeoDataFrame, layer: str, text: DisplayText, system: str,
+                  spots: dict[str, tuple[str, str]] | None = None) -> tuple[dict, dict]:
+    """(areas and lines, points) display GeoJSON of a layer frame in the display schema (an atlas layer or the
+    upload, geo.upload_layer)."""
+    return split_points(display_collection(gdf, layer, text, system, spots=spots))
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
 def overlay_json(directory: str, content_hash: str, layer: str, fkey: tuple, system: str, lang: str,
                  part: str = "areas") -> str:
@@ -175,9 +156,8 @@ def overlay_json(directory: str, content_hash: str, layer: str, fkey: tuple, sys
     lines (``part="areas"``, one folium.GeoJson per layer) or its points (``part="points"``, the group layer)."""
     atlas = load(directory, content_hash).atlas
     ids = visible_ids(directory, content_hash, fkey)[layer]
-    collection = display_collection(frame(atlas, layer, ids), layer, lang, system,
-                                    spots=spots(directory, content_hash, lang))
-    areas, points = split_points(collection)
+    areas, points = display_parts(frame(atlas, layer, ids), layer, display_text(layer, lang), system,
+                                  spots(directory, content_hash, lang))
     return json.dumps(areas if part == "areas" else points, ensure_ascii=False)
 
 
@@ -200,7 +180,7 @@ def uncertainty_json(directory: str, content_hash: str, feature_id: str, system:
     if area is None:
         return None
     area = transform_geometry(area, "wgs84", system)
-    area = shapely.transform(area, lambda xy: np.round(xy, 6))
+    area = round_geometries(area)
     return json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"id": feature_id}, "geometry": mapping(area)}]})
 
@@ -211,7 +191,7 @@ def overlay_script(directory: str, content_hash: str, layer: str, fkey: tuple, s
     """The map script of one filtered layer's group at position ``index`` (layers/prerendered.py): built once
     for every visitor with the same view, not per run."""
     collection = overlay_json(directory, content_hash, layer, fkey, system, lang, "areas")
-    return prerender(overlay_group(layer, collection, lang), index)
+    return prerender(overlay_group(layer, collection, layer_label(layer, lang)), index)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -220,6 +200,21 @@ def points_script(directory: str, content_hash: str, layers: tuple[str, ...], fk
     """The map script of the point groups (layers/points.py) at position ``index``, built once per view."""
     payload = points_json(directory, content_hash, layers, fkey, system, lang)
     return prerender(points_group(payload, dict(text)), index)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def layer_scripts(key: str, layer: str, view_key: tuple, system: str, lang: str, name: str, kind_label_: str,
+                  text: tuple[tuple[str, str], ...], registry: str, index: int,
+                  _gdf: gpd.GeoDataFrame) -> tuple[str, str]:
+    """(areas script, points script) at positions ``index`` and ``index + 1`` of a layer that is not the shared
+    atlas (the visitor's upload), built by the same code as the atlas's (display_parts, overlay_group,
+    points_group; its points register as ``window[registry]``) once per (content ``key``, ``view_key`` of its
+    filters, system, language). ``_gdf`` is the
+    frame as drawn, in the display schema (not hashed: ``key`` and ``view_key`` identify it)."""
+    areas, points = display_parts(_gdf, layer, display_text(layer, lang, {"": kind_label_}), system)
+    payload = json.dumps(points_payload([points]), ensure_ascii=False, separators=(",", ":"))
+    return (prerender(overlay_group(layer, areas, name), index),
+            prerender(points_group(payload, dict(text), registry=registry), index + 1))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -236,7 +231,7 @@ def highlight_json(directory: str, content_hash: str, feature_id: str, system: s
     if feature_id not in atlas:
         return None
     layer, _row = atlas.feature(feature_id)
-    return json.dumps(display_collection(frame(atlas, layer, [feature_id]), layer, lang, system),
+    return json.dumps(display_collection(frame(atlas, layer, [feature_id]), layer, display_text(layer, lang), system),
                       ensure_ascii=False)
 
 

@@ -3,7 +3,10 @@ geo.schema."""
 
 from __future__ import annotations
 
-from geo.schema import KINDS, LAYERS, LOCATION_BASES, TAGS
+import math
+import numbers
+
+from geo.schema import KINDS, LAYERS, LOCATION_BASES, TAGS, UNKNOWN_BASIS, UPLOAD_LAYER
 from ui.upload_text import UPLOAD_STRINGS
 
 LANGS = ("zh", "en")
@@ -48,6 +51,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pt_group_hint": ("点击展开，逐个查看", "Click to fan them out"),
     "pt_approx_at": ("位置近似：放在{spot}，±{d}", "Approximate: placed at {spot}, ±{d}"),
     "pt_precise": ("位置 ±{d}", "Position ±{d}"),
+    "pt_unknown": ("位置精度未知", "Precision unknown"),
     "tiles_failed": ("底图瓦片无法加载（可能没有网络）。可在侧栏改用“无底图（离线）”。",
                      "The basemap's tiles cannot be loaded (no internet?). "
                      "Choose 'No tiles (offline)' in the sidebar."),
@@ -134,7 +138,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_scope": ("导出范围", "What to export"),
     "export_all": ("全部可见要素", "Everything visible"),
     "export_crs": ("坐标系", "Coordinate system"),
-    "export_button": ("下载 GeoJSON", "Download GeoJSON"),
     "export_note": ("按当前筛选导出，含完整属性；默认 WGS84（RFC 7946）。",
                     "Current filters applied, full properties; WGS84 (RFC 7946) by default."),
     "crs_wgs84": ("WGS84（RFC 7946，默认）", "WGS84 (RFC 7946, default)"),
@@ -153,6 +156,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "results_no_layer": ("没有打开任何图层。", "No layer is switched on."),
     "article": ("文", "A"),
     "articles_cited": ("出处文章（点击查看）", "Articles cited (open for details)"),
+    "quotes": ("原文", "Original wording (原文, Chinese as printed)"),
     "outlet": ("媒体", "Outlet"),
     "q_about": ("约", "about"),
     "in_children_too": ("其中 {n} 个是上面已列出的相关要素，此处不再重复。",
@@ -178,6 +182,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "Schematic: drawn from the article's description, not a real boundary (about ±{d})."),
     "loc_boundary": ("行政区划边界，精度约 ±{d}。", "Administrative boundary, accurate to about ±{d}."),
     "loc_other": ("位置精度约 ±{d}。", "Position accurate to about ±{d}."),
+    "basis_unknown": ("文件未注明", "Not stated in the file"),
+    "loc_unknown": ("位置精度未知：文件未注明其坐标有多准确，按文件所给位置绘制。",
+                    "Precision unknown: the file does not say how accurate its coordinates are; drawn where it puts "
+                    "them."),
     "meters": ("米", "m"),
     "km": ("公里", "km"),
 }
@@ -192,8 +200,24 @@ def t(key: str, lang: str, **values) -> str:
 
 
 def layer_label(layer: str, lang: str) -> str:
+    if layer == UPLOAD_LAYER:
+        return t("upload", lang)
     spec = LAYERS.get(layer)
     return (spec[1] if lang == "zh" else spec[2]) if spec else layer
+
+
+def distance(metres, lang: str) -> str:
+    """A distance as every part of the page writes it (panel, tooltips, upload panel, nearby lists): under 1 km
+    in whole metres ("250 米" / "250 m"), then kilometres with one decimal ("1.2 公里", "12 公里" rather than
+    "12.0"), from 100 km whole kilometres ("1,234 km"). "" for anything that is not a finite number >= 0."""
+    if isinstance(metres, bool) or not isinstance(metres, numbers.Real) or not math.isfinite(metres) or metres < 0:
+        return ""
+    metres = float(metres)
+    if round(metres) < 1000:
+        return f"{round(metres):d} {t('meters', lang)}"
+    km = metres / 1000
+    text = f"{round(km):,d}" if km >= 100 else f"{km:,.1f}".removesuffix(".0")
+    return f"{text} {t('km', lang)}"
 
 
 def kind_label(layer: str | None, kind: str, lang: str) -> str:
@@ -209,6 +233,8 @@ def tag_label(tag: str, lang: str) -> str:
 
 
 def basis_label(basis: str, lang: str) -> str:
+    if basis == UNKNOWN_BASIS:
+        return t("basis_unknown", lang)
     pair = LOCATION_BASES.get(basis)
     return (pair[0] if lang == "zh" else pair[1]) if pair else basis
 

@@ -7,8 +7,6 @@ Text from the data goes through ui.text.md (markdown-escaped) or into st.datafra
 
 from __future__ import annotations
 
-import math
-import numbers
 import re
 
 import streamlit as st
@@ -22,7 +20,8 @@ from ui import charts, session, timeline
 from ui.data import data_dir
 from ui.dates import window_text
 from ui.facts import article_labels, display, fact_when, note, outlet_text, value_text
-from ui.i18n import basis_label, kind_label, layer_label, name, t, tag_label
+from ui.i18n import distance, kind_label, layer_label, name, t, tag_label
+from ui.location import district_name, location
 from ui.text import md
 
 POLYGONS = ("Polygon", "MultiPolygon")
@@ -31,9 +30,6 @@ RELATIONS = ("place", "participants", "parent", "children", "district", "in_dist
 FIRST_ITEMS = 8  # buttons shown per list (or per layer group); the rest open from "另外 n 个"
 FIRST_FACTS = 12  # the city's facts in the overview; the rest open from "另外 n 条"
 DEFAULT_RADIUS_KM = 3.0
-LOCATION_SENTENCES = {"city_only": "loc_city", "landmark": "loc_landmark", "street_address": "loc_address",
-                      "footprint_approx": "loc_footprint", "schematic": "loc_schematic",
-                      "official_boundary": "loc_boundary"}
 
 
 def render(atlas: Atlas, view, counts: dict[str, int], event_ids: list[str] | None = None) -> None:
@@ -79,7 +75,7 @@ def _feature(atlas: Atlas, feature_id: str, lang: str, span=None) -> None:
     if other:
         st.caption(md(other))
     info = [(t("layer", lang), layer_label(layer, lang)), (t("kind", lang), kind_label(layer, row.get("kind"), lang))]
-    district = _district_name(atlas, row, lang) if layer != "districts" else ""
+    district = district_name(atlas, row, lang) if layer != "districts" else ""
     if district:
         info.append((t("district", lang), district))
     aliases = _aliases(row, lang)
@@ -101,7 +97,7 @@ def _feature(atlas: Atlas, feature_id: str, lang: str, span=None) -> None:
     _facts(atlas, row, lang, key="facts", span=span)
     if layer != "events":
         timeline.render(atlas, feature_id, lang, span)
-    _location(atlas, layer, row, lang)
+    location(atlas, row, lang)
     groups = related(atlas, feature_id)
     place = row.get("place")  # events: where, and who took part
     groups["place"] = [place] if isinstance(place, str) and place in atlas else []
@@ -114,43 +110,9 @@ def _feature(atlas: Atlas, feature_id: str, lang: str, span=None) -> None:
         charts.district_comparison(atlas, lang, selected=feature_id)
 
 
-def _location(atlas: Atlas, layer: str, row, lang: str) -> None:
-    """How precise the position is, in words (naming the parent or district it stands for), then the figures
-    and the note in the interface language."""
-    st.markdown(f"**{t('location', lang)}**")
-    d = _distance(row.get("location_precision_m"), lang)
-    basis = row.get("location_basis") or ""
-    if basis == "parent_location":
-        parent = next((p for p in (row.get("parent"), row.get("place")) if isinstance(p, str) and p in atlas), "")
-        sentence = t("loc_parent", lang, parent=name(atlas.feature(parent)[1], lang), d=d) if parent \
-            else t("loc_parent_unknown", lang, d=d)
-    elif basis == "district_only":
-        sentence = t("loc_district", lang, district=_district_name(atlas, row, lang) or t("district", lang), d=d)
-    else:
-        sentence = t(LOCATION_SENTENCES.get(basis, "loc_other"), lang, d=d)
-    lines = [md(sentence), f"{md(t('precision', lang))}: ±{md(d)}",
-             f"{md(t('basis', lang))}: {md(basis_label(basis, lang))}"]
-    explained = note(row, "location_note", lang)
-    if explained:
-        lines.append(md(explained))
-    st.markdown("  \n".join(lines))
-
-
-def _district_name(atlas: Atlas, row, lang: str) -> str:
-    districts = atlas.layers.get("districts")
-    adcode = row.get("adcode")
-    if districts is None or not adcode:
-        return ""
-    match = districts[districts["adcode"] == adcode]
-    return name(match.iloc[0], lang) if len(match) else ""
-
-
 def _distance(metres, lang: str) -> str:
-    """"250 米" / "2 公里": numbers from a GeoDataFrame arrive as numpy scalars (numbers.Real)."""
-    if isinstance(metres, bool) or not isinstance(metres, numbers.Real) or math.isnan(metres):
-        return "?"
-    metres = float(metres)
-    return f"{metres / 1000:.3g} {t('km', lang)}" if metres >= 1000 else f"{metres:g} {t('meters', lang)}"
+    """"250 米" / "2 公里" (ui.i18n.distance), "?" for what is not a distance."""
+    return distance(metres, lang) or "?"
 
 
 def _facts(atlas: Atlas, row, lang: str, key: str, first: int | None = None, span=None) -> None:
@@ -187,6 +149,22 @@ def _facts(atlas: Atlas, row, lang: str, key: str, first: int | None = None, spa
         for sid in cited:
             with st.popover(labels.get(sid, str(sid)), key=f"{key}_src_{sid}"):
                 _article(atlas, sid, labels, lang)
+                _quotes([f for f in facts if f.get("source") == sid], lang)
+
+
+def _quotes(facts: list[dict], lang: str) -> None:
+    """The article's own words for each fact it gives (原文, always Chinese as printed), under the fact's label in
+    ``lang``, with what was derived from them (a resolved date, a unit conversion) in ``lang``."""
+    quoted = [f for f in facts if isinstance(f.get("quote_zh"), str) and f["quote_zh"].strip()]
+    if not quoted:
+        return
+    lines = []
+    for fact in quoted:
+        label = fact.get(f"label_{lang}") or fact.get("label_zh") or fact.get("attribute") or ""
+        line = f"*{md(label)}*: 「{md(fact['quote_zh'].strip())}」"
+        derived = note(fact, "derived", lang)
+        lines.append(line + (f"  \n↳ {md(derived)}" if derived else ""))
+    st.markdown(f"**{md(t('quotes', lang))}**  \n" + "  \n".join(lines))
 
 
 def _article(atlas: Atlas, sid: str, labels: dict[str, str], lang: str) -> None:
@@ -296,7 +274,7 @@ def _nearby(atlas: Atlas, feature_id: str, row, lang: str, listed: set[str]) -> 
 
 
 def _near_distance(atlas: Atlas, row, other_id: str, metres: float, lang: str) -> str:
-    """A nearby feature's distance in words: "1.41 公里"; not "0 米" when the two only share a stand-in point
+    """A nearby feature's distance in words: "1.4 公里"; not "0 米" when the two only share a stand-in point
     (either stands at its parent's, district's or city's position: "同一代表位置" / "same placeholder position"),
     nor when one is an area the other touches or lies in ("在范围内或相接" / "inside or touching")."""
     if metres >= 0.5:

@@ -7,10 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from geo.export import export_filename
-from geo.export_files import FORMATS, export_bytes
+from geo.export_files import export_bytes
 from geo.io import Atlas
 from layers.scale import subset
-from ui import data, session
+from ui import data, export, session
 from ui.facts import display
 from ui.i18n import basis_label, kind_label, layer_label, t
 from ui.timeline import date_text
@@ -87,9 +87,6 @@ def render_table(atlas: Atlas, view, ids: dict[str, list[str]]) -> None:
                  selection_mode="single-row", hide_index=True, width="stretch", height=320)
 
 
-EXPORT_EAGER_MAX = 2000  # features; above this the export file is built on click
-
-
 def render_export(atlas: Atlas, directory: str, view) -> None:
     lang = view.lang
     st.subheader(t("export_title", lang))
@@ -100,39 +97,22 @@ def render_export(atlas: Atlas, directory: str, view) -> None:
     c1, c2, c3 = st.columns(3)
     scope = c1.selectbox(t("export_scope", lang), scopes, key="export_scope",
                          format_func=lambda s: t("export_all", lang) if s == "visible" else layer_label(s, lang))
-    fmt = c2.selectbox(t("export_format", lang), list(FORMATS), key="export_format",
-                       format_func=lambda f: t(f"fmt_{f}", lang))
-    systems = list(FORMATS[fmt][2])  # GeoPackage, Shapefile and KML are WGS84 only
-    if st.session_state.get("export_crs") not in systems:
-        st.session_state["export_crs"] = "wgs84"
-    crs = c3.selectbox(t("export_crs", lang), systems, key="export_crs", format_func=lambda c: t(f"crs_{c}", lang))
+    fmt, crs = export.pick(lang, "export", c2, c3)
     chosen = tuple(layers) if scope == "visible" else (scope,)
     visible = data.visible_ids(directory, atlas.hash, view.filter_key)
     count = sum(len(visible.get(lid, ())) for lid in chosen)
-    label = t("export_button", lang) if fmt == "geojson" else \
-        f"{t('download', lang)} {t(f'fmt_{fmt}', lang).split('（')[0].split(' (')[0]}"
-    st.download_button(label, data=export_data(directory, atlas.hash, chosen, view.filter_key, crs, count, fmt),
-                       key="export_download", file_name=export_filename(chosen, view.filters, crs, fmt=fmt),
-                       mime=FORMATS[fmt][1], on_click="ignore", icon=":material/download:", disabled=not chosen)
+    export.download(lang, "export_download", fmt, export_filename(chosen, view.filters, crs, fmt=fmt),
+                    lambda: export_file(directory, atlas.hash, chosen, view.filter_key, crs, fmt), count,
+                    disabled=not chosen)
     st.caption(t("export_note", lang) + " " + t("export_formats_note", lang))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def export_file(directory: str, content_hash: str, chosen: tuple[str, ...], fkey: tuple, crs: str, fmt: str) -> bytes:
-    """GeoPackage / Shapefile / KML / CSV of the filtered features of ``chosen`` (geo.export_files)."""
+    """The export file of the filtered features of ``chosen`` in ``fmt`` (geo.export / geo.export_files)."""
+    if fmt == "geojson":
+        return data.export_json(directory, content_hash, chosen, fkey, crs).encode("utf-8")
     atlas = data.load(directory, content_hash).atlas
     ids = data.visible_ids(directory, content_hash, fkey)
     frames = {lid: data.frame(atlas, lid, ids[lid]) for lid in chosen if lid in ids}
     return export_bytes(frames, fmt, crs=crs)
-
-
-def export_data(directory: str, content_hash: str, chosen: tuple[str, ...], fkey: tuple, crs: str, count: int,
-                fmt: str = "geojson"):
-    """The download's bytes, or for more than EXPORT_EAGER_MAX features a callable that builds them when the button
-    is clicked, so a filter change at 100k features does not serialise the whole export on every rerun."""
-    def build() -> bytes:
-        if fmt != "geojson":
-            return export_file(directory, content_hash, chosen, fkey, crs, fmt)
-        return data.export_json(directory, content_hash, chosen, fkey, crs).encode("utf-8")
-
-    return build if count > EXPORT_EAGER_MAX else build()

@@ -21,7 +21,7 @@ import streamlit as st
 from geo.crs import SYSTEMS
 from geo.errors import UploadError
 from geo.export import upload_filename
-from geo.export_files import FORMATS, export_bytes
+from geo.export_files import export_bytes
 from geo.join import DEFAULT_RADIUS_M, join_upload, nearby_upload
 from geo.upload import (
     CRS_CHOICES,
@@ -32,9 +32,13 @@ from geo.upload import (
     read_upload,
     table_columns,
     upload_driver,
+    workbook_sheets,
 )
-from ui import data, session
-from ui.i18n import layer_label, t
+from geo.upload_layer import as_layer
+from geo.upload_system import LABELS
+from ui import data, export, session
+from ui.i18n import distance, layer_label, t
+from ui.location import location
 from ui.text import md
 from ui.upload_text import error_text, where_text
 
@@ -46,19 +50,30 @@ RADIUS_KEY = "upload_radius_km"
 TABLE_KEY = "upload_table"
 TABLE_IDS = "_upload_table_ids"
 TABLE_MAX_ROWS = 1000
-EAGER_MAX = 2000  # features; above this the export file is built when the download is clicked
 
 
 @dataclass(frozen=True, eq=False)
 class Uploaded:
-    """The current upload for the map: ``gdf`` is WGS84 (upload_id, name, the file's properties, geometry)."""
+    """The current upload: ``gdf`` is WGS84 as read (upload_id, name, the file's properties, geometry: the panel's
+    properties and the export), ``layer`` the same rows in the display schema as layer ``upload``
+    (geo.upload_layer.as_layer: what the map, the canvas, the selection and the precision text use)."""
 
     key: str  # sha256 prefix + options: changes exactly when the layer changes (use it as a cache key)
     name: str  # the file's name (untrusted text: escape it)
     gdf: gpd.GeoDataFrame
+    layer: gpd.GeoDataFrame
     color: str
     visible: bool  # the sidebar toggle
     upload: Upload
+
+    def view_key(self, view) -> tuple:
+        """What :meth:`visible_ids` depends on besides the file (a cache key with ``key``)."""
+        return tuple(view.districts), view.q.strip().casefold()
+
+    def visible_frame(self, view) -> gpd.GeoDataFrame:
+        """``layer``'s rows that pass the view's filters (as drawn: the canvas maps a click back through it)."""
+        ids = self.visible_ids(view)
+        return self.layer if len(ids) == len(self.layer) else self.layer[self.layer["id"].isin(set(ids))]
 
     def visible_ids(self, view) -> list[str]:
         """upload_ids passing the view's district filter (by joined district) and search (name, case-blind)."""
@@ -122,6 +137,11 @@ def _columns(digest: str, name: str, encoding: str, sheet: str, _data: bytes) ->
     return table_columns(name, _data, UploadOptions(encoding=encoding, sheet=sheet or None))
 
 
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def _sheets(digest: str, name: str, _data: bytes) -> list[str]:
+    return workbook_sheets(name, _data)
+
+
 @st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
 def _join(digest: str, name: str, options: tuple, directory: str, atlas_hash: str, radius_m: float,
           _data: bytes) -> pd.DataFrame:
@@ -164,8 +184,14 @@ def current() -> Uploaded | None:
         return None
     name, _content, digest, parsed = found
     key = ":".join([digest[:16], *_options()])
-    return Uploaded(key=key, name=name, gdf=parsed.gdf, color=COLOR,
+    return Uploaded(key=key, name=name, gdf=parsed.gdf, layer=_layer(key, parsed.gdf), color=COLOR,
                     visible=bool(st.session_state.get("upload_show", True)), upload=parsed)
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def _layer(key: str, _gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The upload in the display schema (geo.upload_layer.as_layer), converted once per upload ``key``."""
+    return as_layer(_gdf)
 
 
 def _join_current(radius_m: float) -> pd.DataFrame:
@@ -217,16 +243,24 @@ def render_sidebar(lang: str) -> None:
             st.caption(md(f"{t('upload_read_as', lang)}: " + " · ".join(n for n in note if n)))
             for warning in parsed.warnings:
                 st.warning(md(error_text(warning.code, warning.params, lang)), icon=":material/warning:")
-        projected = not isinstance(parsed, Failed) and parsed.source_crs not in SYSTEMS
-        if driver and not projected:  # lon/lat data: the visitor says which system (auto: what the file names)
+        read = None if isinstance(parsed, Failed) else parsed
+        if driver and not (read and read.source_crs not in SYSTEMS):  # lon/lat data: the visitor says which system
+            used = read.source_crs if read else ""
+
+            def crs_label(c: str) -> str:
+                if c == "auto" and used:  # "Detect: BD-09", the system the file's names gave (or WGS84)
+                    return t("crs_auto_as", lang).format(label=LABELS[used])
+                return t(f"crs_{c}", lang).split("（")[0].split(" (")[0]
+
             st.selectbox(t("upload_crs", lang), CRS_CHOICES, key="upload_crs", help=t("upload_crs_help", lang),
-                         format_func=lambda c: t(f"crs_{c}", lang).split("（")[0].split(" (")[0])
-        if driver == "XLSX" and not isinstance(parsed, Failed) and len(parsed.sheets) > 1:
-            sheets = ["", *parsed.sheets]
-            if st.session_state.get("upload_sheet") not in sheets:
+                         format_func=crs_label)
+        sheets = _sheets(digest, name, content) if driver == "XLSX" else []
+        if len(sheets) > 1:  # shown on failure too: the coordinates may be on another sheet
+            if st.session_state.get("upload_sheet") not in ["", *sheets]:
                 st.session_state["upload_sheet"] = ""
-            st.selectbox(t("upload_sheet", lang), sheets, key="upload_sheet",
-                         format_func=lambda v: v or t("sheet_auto", lang).format(sheet=parsed.sheet))
+            st.selectbox(t("upload_sheet", lang), ["", *sheets], key="upload_sheet",
+                         format_func=lambda v: v or (t("sheet_auto", lang).format(sheet=read.sheet) if read
+                                                     else t("col_auto", lang)))
         if driver in ("CSV", "GeoJSON", "ESRI Shapefile", "KML"):
             st.selectbox(t("upload_encoding", lang), ENCODINGS, key="upload_encoding",
                          format_func=lambda e: t("enc_auto", lang) if e == "auto" else e.upper())
@@ -263,7 +297,7 @@ def join_frame(uploaded: Uploaded, joined: pd.DataFrame, lang: str) -> pd.DataFr
         t("park", lang): joined[f"park_{suffix}"].fillna("").to_numpy(),
         t("nearest", lang): joined[f"nearest_{suffix}"].fillna("").to_numpy(),
         t("layer", lang): [layer_label(x, lang) if isinstance(x, str) else "" for x in joined["nearest_layer"]],
-        t("distance_m", lang): joined["nearest_m"].to_numpy(),
+        t("distance", lang): [distance(m, lang) for m in joined["nearest_m"]],  # "" when none within the radius
     })
 
 
@@ -282,27 +316,11 @@ def render_table(lang: str) -> None:
                  width="stretch", height=min(320, 38 + 35 * len(frame)))
     st.markdown(f"**{t('upload_export', lang)}**")
     c1, c2 = st.columns(2)
-    fmt = c1.selectbox(t("export_format", lang), list(FORMATS), key="upload_export_format",
-                       format_func=lambda f: t(f"fmt_{f}", lang))
-    systems = list(FORMATS[fmt][2])
-    if st.session_state.get("upload_export_crs") not in systems:
-        st.session_state["upload_export_crs"] = "wgs84"
-    crs = c2.selectbox(t("export_crs", lang), systems, key="upload_export_crs",
-                       format_func=lambda c: t(f"crs_{c}", lang))
+    fmt, crs = export.pick(lang, "upload_export", c1, c2)  # the atlas export's picker (ui/export.py)
     name, content, digest, _parsed_upload = _parsed()
     args = (digest, name, _options(), data.data_dir(), data.get().atlas.hash, _radius_m(), fmt, crs, content)
-
-    def build() -> bytes:
-        return _export(*args)
-
-    st.download_button(f"{t('download', lang)} {t(f'fmt_{fmt}', lang).split('（')[0].split(' (')[0]}",
-                       data=build if len(uploaded.gdf) > EAGER_MAX else build(), key="upload_download",
-                       file_name=upload_filename(name, crs=crs, fmt=fmt), mime=FORMATS[fmt][1],
-                       on_click="ignore", icon=":material/download:")
-
-
-def _metres(value, lang: str) -> str:
-    return f"{value:,.0f} {t('meters', lang)}" if value < 10_000 else f"{value / 1000:,.1f} {t('km', lang)}"
+    export.download(lang, "upload_download", fmt, upload_filename(name, crs=crs, fmt=fmt), lambda: _export(*args),
+                    len(uploaded.gdf))
 
 
 def panel(uploaded: Uploaded, upload_id: str, lang: str) -> None:
@@ -325,13 +343,14 @@ def panel(uploaded: Uploaded, upload_id: str, lang: str) -> None:
     st.markdown(f"**{t('properties', lang)}**")
     st.dataframe(pd.DataFrame(props, columns=[t("property", lang), t("value", lang)]), hide_index=True,
                  width="stretch", key="upload_props")
-    st.markdown(f"**{t('nearby', lang)}** ({md(_metres(_radius_m(), lang))})")
+    location(data.get().atlas, uploaded.layer.loc[rows.index[0]], lang)
+    st.markdown(f"**{t('nearby', lang)}** ({md(distance(_radius_m(), lang))})")
     near = nearby_upload(row.geometry, data.get().atlas, _radius_m())
     if near.empty:
         st.caption(t("nearby_none", lang))
     for item in near.itertuples():
         label = item.name_zh if lang == "zh" else item.name_en
-        st.button(md(f"{label} · {layer_label(item.layer, lang)} · {_metres(item.distance_m, lang)}"),
+        st.button(md(f"{label} · {layer_label(item.layer, lang)} · {distance(item.distance_m, lang)}"),
                   key=f"upload_near_{item.id}", on_click=session.select, args=(item.id,), width="stretch")
 
 

@@ -18,7 +18,8 @@ UPLOAD_STRINGS: dict[str, tuple[str, str]] = {
     "crs_auto": ("自动（按列名、工作表或文件名所示，否则 WGS84）",
                  "Detect (as the columns, sheet or file name say; else WGS84)"),
     "upload_sheet": ("工作表", "Sheet"),
-    "sheet_auto": ("自动（有坐标列的工作表：{sheet}）", "Detect (the sheet with coordinates: {sheet})"),
+    "crs_auto_as": ("自动：{label}", "Detect: {label}"),
+    "sheet_auto": ("自动：{sheet}", "Detect: {sheet}"),
     "enc_auto": ("自动识别", "Detect"),
     "upload_lon": ("经度列", "Longitude column"),
     "upload_lat": ("纬度列", "Latitude column"),
@@ -45,7 +46,7 @@ UPLOAD_STRINGS: dict[str, tuple[str, str]] = {
     "property": ("属性名", "Property"),
     "park": ("所在园区", "Park"),
     "nearest": ("最近的地图要素", "Nearest atlas feature"),
-    "distance_m": ("距离（米）", "Distance (m)"),
+    "distance": ("距离", "Distance"),
     "upload_layer": ("上传图层", "Uploaded layer"),
     "fmt_geojson": ("GeoJSON", "GeoJSON"),
     "fmt_gpkg": ("GeoPackage（QGIS/ArcGIS）", "GeoPackage (QGIS/ArcGIS)"),
@@ -71,12 +72,14 @@ ERROR_TEXT_ZH: dict[str, str] = {
     "zip_unsafe_path": "压缩包条目 {entry} 指向压缩包之外，已拒绝，未解压任何内容",
     "zip_no_shp": "压缩包中没有 .shp 文件（条目：{entries}）",
     "zip_many_shp": "压缩包中有多个 Shapefile（{entries}），请每个 zip 只放一个",
+    "kmz_no_kml": "KMZ 中没有 .kml（或有多个）；请从 Google 地球重新保存",
     "zip_incomplete_shp": "压缩包中的 Shapefile 缺少 {missing}",
     "xml_entity": "KML 声明了 DOCTYPE 或实体，已拒绝（未读取任何内容）",
     "corrupt": "无法按 {driver} 格式读取：文件已损坏，或不是该格式；请用制作它的软件重新导出",
     "unreadable": "无法读取此文件（意外问题，已报告给管理员）；请确认它能在制作它的软件中打开，再重新导出",
     "bad_json": "JSON 在第 {lineno} 行第 {column} 列出错；请在该处修正，或重新导出文件",
     "cut_off": "文件在第 {lineno} 行被截断（下载或复制中断？）；请上传完整的文件",
+    "shp_cut_off": "压缩包中的 .shp 不完整（{size} / {expected} 字节）；请重新压缩完整的 Shapefile",
     "bad_xml": "XML 在第 {lineno} 行第 {column} 列出错；请在该处修正，或重新导出文件",
     "not_kml": "这不是 KML 文件（而是{found}）；请把地图本身另存为 KML（Google 地球：“将位置另存为…” .kml）",
     "not_geojson": "这个 JSON 不是 GeoJSON（而是{found}）；请导出 GeoJSON，或把表格另存为带经纬度列的 CSV",
@@ -86,17 +89,20 @@ ERROR_TEXT_ZH: dict[str, str] = {
     "unknown_sheet": "没有名为 {sheet} 的工作表（工作表：{sheets}）",
     "bad_table": "表格在第 {lineno} 行出错（多余的引号或分隔符？）",
     "bad_wkt": "{column} 列中的几何不是 WKT 或 GeoJSON：{value}（共 {count} 处）",
-    "unsupported_geometry": "无法转换 {kind} 类型的几何（共 {count} 个要素）",
+    "unsupported_geometry": "几何图形（{kind}）无法读取：点数太少，或是地图无法显示的类型（共 {count} 个要素）",
     "no_geometry": "{count} 个要素都没有几何图形（如果是表格，请上传带经纬度列的 CSV/XLSX）",
     "no_rows": "表格只有表头，没有数据行",
     "encoding": "不是有效的 {encoding} 文本；请选择其他编码",
     "no_coordinate_columns": "未找到经纬度列（现有列：{columns}）；请选择经度列和纬度列",
+    "no_coordinate_columns_sheets": "没有工作表带经纬度列（工作表：{sheets}；{sheet} 的列：{columns}）；"
+                                    "请先选择工作表，再选择经度列和纬度列",
     "unknown_column": "没有名为 {column} 的列（现有列：{columns}）",
     "not_a_number": "{axis}（{column} 列）的值 {value} 不是数字（共 {count} 处）",
     "out_of_range": "{axis}（{column} 列）的值 {value} 超出范围（共 {count} 处）",
     "metres_not_degrees": "{axis}（{column} 列）的值 {value} 像是投影坐标（米），不是经纬度（共 {count} 处）："
                           "请导出经纬度（WGS84），或上传带 .prj 的 Shapefile",
     "swapped": "经纬度似乎颠倒了：请把 {lat} 选为经度列、{lon} 选为纬度列",
+    "swapped_axes": "坐标是“纬度, 经度”顺序（{x}, {y}）：请按“经度, 纬度”（x, y）导出，GeoJSON 要求如此",
     "missing_geometry": "缺少几何图形（共 {count} 个要素）",
     "mixed_geometry": "几何类型混杂（{kinds}），此处是第一个 {kind}：请每个文件只放一种类型",
     "outside_hangzhou": "{total} 个要素中有 {count} 个位于杭州市范围之外",
@@ -122,6 +128,8 @@ def error_text(code: str, params: dict, lang: str) -> str:
     if lang == "zh":
         if "axis" in values:
             values["axis"] = AXES.get(values["axis"], (values["axis"],))[0]
+        if values.get("value") == "(empty)":
+            values["value"] = "（空）"
         if "found" in values:
             values["found"] = FOUND_ZH.get(values["found"], values["found"])
         for key in ("kind",):

@@ -19,10 +19,6 @@
     }
     return out;
   }
-  function distance(m, t) {
-    if (!(m > 0)) { return ""; }
-    return m >= 1000 ? (Math.round(m / 100) / 10) + " " + t.km : Math.round(m) + " " + t.m;
-  }
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, k) { return values[k] === undefined ? "" : values[k]; });
   }
@@ -30,7 +26,9 @@
     var rows = ["<b>" + p.name + "</b>"];
     if (p.name_alt) { rows.push(p.name_alt); }
     if (p.kind_label) { rows.push(p.kind_label); }
-    var where = p.approx ? fill(t.approx_at, {spot: p.spot || "", d: distance(p.prec, t)}) : fill(t.precise, {d: distance(p.prec, t)});
+    // prec_text: the precision as the server writes distances (ui.i18n.distance); "" when the file gave none
+    var where = !p.prec_text ? t.unknown : p.approx ? fill(t.approx_at, {spot: p.spot || "", d: p.prec_text})
+                                                    : fill(t.precise, {d: p.prec_text});
     rows.push('<span class="atlas-tip-precision">' + where + "</span>");
     return rows.join("<br>");
   }

@@ -74,6 +74,23 @@ def test_article_label_opens_its_details(app, atlas, lang):
         assert ("未署媒体" if lang == "zh" else "Outlet not named") in text
 
 
+@pytest.mark.parametrize(("lang", "fid"), [("zh", "park_zijingang"), ("en", "park_zijingang"),
+                                           ("zh", "ev_lihe_moves_in"), ("en", "ev_lihe_moves_in")])
+def test_article_popover_gives_each_fact_its_quote(app, atlas, lang, fid):
+    """Issue 15: every fact's quote (原文, Chinese as printed) under its label in ``lang``, in the popover of its
+    article, with what was derived from it (a resolved date) in ``lang`` only."""
+    at = app(sel=fid, lang=lang, basemap="none")
+    facts = atlas.feature(fid)[1]["facts"]
+    for sid in dict.fromkeys(f["source"] for f in facts):
+        text = "\n".join(plain(m.value) for m in nodes(block(at, f"facts_src_{sid}"), "markdown"))
+        assert ("原文" if lang == "zh" else "Original wording (原文, Chinese as printed)") in text
+        for fact in (f for f in facts if f["source"] == sid):
+            assert f"*{fact[f'label_{lang}']}*: 「{fact['quote_zh']}」" in text, fact["attribute"]
+            if fact.get("derived_zh"):
+                other = "en" if lang == "zh" else "zh"
+                assert fact[f"derived_{lang}"] in text and fact[f"derived_{other}"] not in text
+
+
 def test_city_facts_in_the_overview_are_cut_with_a_more_control(app, atlas):
     at = app(basemap="none")
     facts = atlas.feature("city_hangzhou")[1]["facts"]

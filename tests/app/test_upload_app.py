@@ -73,9 +73,11 @@ def test_radius_changes_the_nearest_feature(app):
     at = upload(app("en"), "sites_gcj02.csv")
     at.selectbox(key="upload_crs").set_value("gcj02").run()
     near = join_table(at)
-    assert near.loc[near["id"] == "up_2", "Distance (m)"].iloc[0] < 1000
+    within = near.loc[near["id"] == "up_2", "Distance"].iloc[0]  # written as everywhere: "250 m", "1.2 km"
+    assert within.endswith(" m") and float(within.removesuffix(" m")) < 1000
     at.slider(key="upload_radius_km").set_value(0.1).run()
-    assert pd.isna(join_table(at).loc[lambda f: f["id"] == "up_2", "Distance (m)"].iloc[0])
+    after = join_table(at).loc[lambda f: f["id"] == "up_2"]
+    assert after["Distance"].iloc[0] == "" and after["Nearest atlas feature"].iloc[0] == ""  # never "None"
 
 
 @pytest.mark.parametrize(("name", "lang", "expected"), [
@@ -122,6 +124,8 @@ def test_selecting_an_uploaded_feature_shows_its_panel_with_text_only(app):
     assert "<script>alert('xss')</script>" in props["数值"].tolist()  # shown literally in a cell
     assert any(h.value == "示例" for h in at.subheader)
     assert any(m.value.startswith("**所在区县**: 西湖区") for m in at.markdown)
+    # the file gives no precision: the panel says so (no made-up "±0 米")
+    assert any("位置精度未知" in m.value for m in at.markdown) and not any("±" in m.value for m in at.markdown)
     near = [b for b in at.button if b.key and b.key.startswith("upload_near_")]
     assert near, "an atlas feature lies within 1 km of the test point"
     near[0].click().run()
@@ -194,8 +198,11 @@ def test_uploaded_layer_is_drawn_escaped_filtered_and_selectable_on_the_map(app)
     # its own colour, and the style classes the browser tests and docs name
     style = next(p["styles"] for p in payloads if any(f["properties"]["layer"] == "upload"
                                                       for layer in p["layers"] for f in layer["features"]))
-    assert any(s["className"].startswith("atlas-f-up_1 atlas-layer-upload") and s["fillColor"] == "#d6336c"
-               for s in style)
+    (mine,) = [s for s in style if s["className"].startswith("atlas-f-up_1 atlas-layer-upload")]
+    # the file gives no precision: drawn in its colour as a position not known exactly (hollow, dashed)
+    assert mine["color"] == "#d6336c" and "atlas-approx" in mine["className"] and mine["dashArray"]
+    (props,) = [f["properties"] for f in uploaded]
+    assert props["prec"] is None and props["prec_text"] == ""  # the tooltip says "位置精度未知"
     # a district filter that excludes it takes it off the map
     at.multiselect(key="districts").set_value(["330105"]).run()
     script = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
@@ -211,3 +218,82 @@ def test_uploaded_layer_is_drawn_escaped_filtered_and_selectable_on_the_map(app)
     at.run()
     script = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
     assert "atlas-sel-up_1" in script and "fitBounds" in script
+
+
+CORPUS = UPLOADS / "corpus"
+
+
+def upload_corpus(at: AppTest, name: str) -> AppTest:
+    at.file_uploader(key="upload_file_0").set_value((name, (CORPUS / name).read_bytes(), "application/octet-stream"))
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_workbook_sheets_are_named_and_chosen(app):
+    at = upload_corpus(app("en"), "gen_two_data_sheets.xlsx")
+    assert "gen\\_two\\_data\\_sheets\\.xlsx (3)" in toggles(at)
+    assert any("read sheet 杭州" in w.value for w in at.warning)
+    sheet = at.selectbox(key="upload_sheet")
+    assert sheet.options == ["Detect: 杭州", "杭州", "宁波"]
+    sheet.set_value("宁波").run()
+    assert "gen\\_two\\_data\\_sheets\\.xlsx (1)" in toggles(at)
+
+
+def test_no_sheet_with_coordinates_offers_the_sheets_and_the_columns(app):
+    at = upload_corpus(app(), "gen_sheets_without_coordinates.xlsx")
+    assert "没有工作表带经纬度列" in at.error[0].value
+    assert not [t for t in toggles(at) if "gen\\_sheets" in t]
+    at.selectbox(key="upload_sheet").set_value("名单").run()
+    at.selectbox(key="upload_lon").set_value("东").run()
+    at.selectbox(key="upload_lat").set_value("北").run()
+    assert "gen\\_sheets\\_without\\_coordinates\\.xlsx (3)" in toggles(at) and not at.error
+
+
+def test_detect_says_which_system_the_columns_name(app):
+    at = upload_corpus(app("en"), "gen_bd09_columns.csv")
+    crs = at.selectbox(key="upload_crs")
+    assert crs.value == "auto" and crs.options[0] == "Detect: BD-09"
+    assert join_table(at)["District"].tolist() == ["Xihu District", "Xihu District", "Binjiang District"]
+
+
+def _refusals():
+    from tests.geo.test_upload_corpus import REFUSALS
+
+    return [(name, options) for name, options, _expect in REFUSALS
+            if not name.startswith("pyogrio:") and not options]
+
+
+@pytest.mark.parametrize(("name", "options"), _refusals())
+def test_every_refused_corpus_file_is_a_message_never_a_traceback(app, name, options):
+    at = upload_corpus(app(), name)
+    assert not at.exception
+    assert len(at.error) == 1 and "无法读取上传的文件" in at.error[0].value
+    shown = at.error[0].value.replace("\\", "")
+    assert name in shown and "Traceback" not in shown and "pyogrio_" not in shown
+
+
+def test_an_upload_with_its_own_precision_keeps_it_on_the_map_and_in_the_panel(app):
+    import json
+    import re
+
+    at = app()
+    content = "名称,lon,lat,精度\n有精度的点,120.13,30.27,250\n没有精度的点,120.14,30.28,\n".encode()
+    at.file_uploader(key="upload_file_0").set_value(("precision.csv", content, "text/csv")).run()
+    assert not at.exception
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    (payload,) = [json.loads(m) for m in re.findall(r'L\.atlasPoints\((\{.*?\}), \{"animate"', script)
+                  if '"layer":"upload"' in m]
+    props = {f["properties"]["id"]: f["properties"] for layer in payload["layers"] for f in layer["features"]}
+    assert (props["up_1"]["prec"], props["up_1"]["prec_text"], props["up_1"]["approx"]) == (250.0, "250 米", False)
+    assert (props["up_2"]["prec"], props["up_2"]["prec_text"], props["up_2"]["approx"]) == (None, "", True)
+    at.session_state["sel"] = "up_1"
+    at.run()
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    assert "atlas-sel-up_1" in script and "atlas-unc-up_1" in script  # the circle of its 250 m
+    assert any("位置精度: ±250 米" in m.value for m in at.markdown)
+    at.session_state["sel"] = "up_2"
+    at.run()
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    assert "atlas-sel-up_2" in script and "atlas-unc-up_2" not in script  # no made-up circle
+    assert any("位置精度未知" in m.value for m in at.markdown)

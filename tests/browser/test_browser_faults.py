@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bench.load import Visitor
+from devtools.browser import HOOKS, ROOT, AppPage
+from devtools.visitor import Visitor
 from serve.balancer import COOKIE, Cluster
-from tests.browser.conftest import HOOKS, ROOT, AppPage
 
 CHECK_INTER_MS = 500
 FALL = 2

@@ -18,9 +18,10 @@ DATA = ROOT / "data"
 def data_ids(layer: str) -> list[str]:
     """Feature ids of one layer file of data/, read with geopandas (independently of the app's loader)."""
     path = DATA / LAYERS[layer][0]
-    if not path.exists():
-        return []
-    return list(gpd.read_file(path)["id"])
+    assert path.is_file(), f"{path} is missing: the map cannot be checked against it"
+    ids = list(gpd.read_file(path)["id"])
+    assert ids, f"{path} has no features"
+    return ids
 
 
 _DRAWN_JS = """([layerSel, prefix, layer]) => {

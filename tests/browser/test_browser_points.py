@@ -8,9 +8,9 @@ import math
 import pandas as pd
 import pytest
 
+from devtools.browser import _WHERE_JS
 from geo.io import load_atlas
 from geo.precision import anchors, stacks
-from tests.browser.conftest import _WHERE_JS
 from tests.common import ROOT
 
 pytestmark = pytest.mark.browser

@@ -255,9 +255,8 @@ def test_coarse_positions_say_so(basis, adcode_ok, min_precision_m):
 
 
 def _parents() -> dict[str, dict]:
-    parks_path = DATA / "parks.geojson"
-    parks = _features("parks.geojson") if parks_path.exists() else {}
-    return {**parks, **ORGS}
+    assert (DATA / "parks.geojson").is_file(), "data/parks.geojson is missing"
+    return {**_features("parks.geojson"), **ORGS}
 
 
 CHILDREN = sorted(fid for fid, f in ORGS.items() if f["properties"]["location_basis"] == "parent_location")
@@ -268,7 +267,7 @@ def test_parent_located_child_sits_on_its_parent(fid):
     parents = _parents()
     props = ORGS[fid]["properties"]
     if props["parent"] not in parents:
-        pytest.skip(f"{props['parent']} not available yet")
+        pytest.fail(f"{fid}: its parent {props['parent']} is in no layer file of data/")
     parent = parents[props["parent"]]
     child_pt = Point(ORGS[fid]["geometry"]["coordinates"])
     geom = shape(parent["geometry"])
@@ -292,7 +291,7 @@ def test_landmark_children_lie_inside_their_parent_park():
 def _districts():
     path = DATA / "districts.geojson"
     if not path.exists():
-        pytest.skip("districts.geojson not built yet")
+        pytest.fail(f"{path} is missing (python data/build_districts.py builds it)")
     return {f["properties"]["adcode"]: shape(f["geometry"]) for f in _features("districts.geojson").values()}
 
 
@@ -324,7 +323,7 @@ def test_point_agrees_with_its_district(fid):
 def test_city_only_points_are_in_the_city_and_cover_it():
     path = DATA / "city.geojson"
     if not path.exists():
-        pytest.skip("city.geojson not built yet")
+        pytest.fail(f"{path} is missing (python data/build_districts.py builds it)")
     city = shape(next(iter(_features("city.geojson").values()))["geometry"])
     rows = [f for f in ORGS.values() if f["properties"]["location_basis"] == "city_only"]
     assert rows

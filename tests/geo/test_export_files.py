@@ -191,3 +191,14 @@ def test_file_names_say_what_they_hold(fmt, suffix):
         f"upload-6-chars_joined_2026-12-02_gcj02{suffix}"
     assert upload_filename("Sites 2025.csv", fmt=fmt, date="2026-12-02") == \
         f"upload-sites-2025_joined_2026-12-02_wgs84{suffix}"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "gpkg"])
+def test_quote_travels_with_its_fact(mini_atlas, fmt, tmp_path):
+    """Issue 15: every format carries each fact's quote_zh (inside the facts JSON text), as printed."""
+    data = export_bytes({"companies": mini_atlas.layers["companies"]}, fmt)
+    path = tmp_path / f"out.{fmt}"
+    path.write_bytes(data)
+    back = pyogrio.read_dataframe(path)
+    facts = json.loads(back.loc[back["id"] == "fund_runmiao", "facts"].iloc[0])
+    assert facts[0]["quote_zh"] == "首期規模20億元的潤苗基金" and facts[0]["value"] == 20

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 
@@ -13,11 +14,13 @@ from shapely.geometry import Point
 
 from geo.errors import LayerError, SchemaError, UnsupportedFormatError
 from geo.io import (
+    MAX_PROBLEMS_PER_FILE,
     SUPPORTED_FORMATS,
     Atlas,
     UnknownFeatureError,
     atlas_hash,
     clear_cache,
+    data_version,
     decode_nested,
     load_atlas,
     read_layer,
@@ -273,3 +276,88 @@ def test_broken_atlas_files_raise_layer_error(case, message):
 def test_not_a_directory(tmp_path):
     with pytest.raises(LayerError, match=r"missing: not a directory"):
         load_atlas(tmp_path / "missing")
+
+
+# ------------------------------------------------------------------------------ load_atlas(strict=False)
+
+
+@pytest.fixture
+def no_disk_cache(monkeypatch):
+    monkeypatch.setenv("ATLAS_CACHE_DIR", "off")
+    clear_cache()
+
+
+@pytest.mark.parametrize(("case", "missing", "problem"), [
+    ("bad_json", "institutions", r"^institutions\.geojson: invalid JSON at line \d+"),
+    ("not_feature_collection", "companies", r"^companies\.geojson: not a GeoJSON FeatureCollection"),
+    ("duplicate_id_across_layers", "companies", r"^companies\.geojson: park_yunqi_town: duplicate id"),
+    ("duplicate_id", "institutions", r"^institutions\.geojson: inst_zju: duplicate id"),
+    ("missing_field", "institutions", r"^institutions\.geojson: inst_zju: missing required property 'name_en'"),
+    ("unknown_parent", "parks", r"^parks\.geojson: park_yungu_center: unknown parent 'park_nowhere'"),
+    ("wrong_type", "institutions", r"^institutions\.geojson: inst_westlake_univ: property 'location_precision_m'"),
+])
+def test_tolerant_load_leaves_out_the_bad_file_and_names_it(no_disk_cache, case, missing, problem):
+    from tests.common import BROKEN_DIR
+
+    atlas, problems = load_atlas(BROKEN_DIR / case, strict=False)
+    assert missing not in atlas.layers
+    assert set(atlas.layers) == set(LAYERS) - {missing}
+    assert len(problems) == 1 and re.match(problem, problems[0]), problems
+    assert str(BROKEN_DIR) not in problems[0]  # paths relative to the data directory
+
+
+def test_tolerant_load_of_valid_data_has_no_problems_and_the_same_frames(no_disk_cache, mini_atlas):
+    atlas, problems = load_atlas(MINI_DIR, strict=False)
+    assert problems == ()
+    assert list(atlas.layers) == list(mini_atlas.layers) and atlas.hash == mini_atlas.hash
+    for lid, gdf in mini_atlas.layers.items():
+        assert atlas.layers[lid].equals(gdf)
+
+
+def test_problems_are_capped_per_file(no_disk_cache, mini_copy):
+    fc = read_json(mini_copy / "companies.geojson")
+    for feature in fc["features"]:
+        feature["properties"]["kind"] = "spaceship"
+        feature["properties"]["location_basis"] = "guess"
+    write_json(mini_copy / "companies.geojson", fc)
+    atlas, problems = load_atlas(mini_copy, strict=False)
+    assert "companies" not in atlas.layers and "parks" in atlas.layers
+    assert len(problems) == MAX_PROBLEMS_PER_FILE + 1
+    assert re.fullmatch(r"companies\.geojson: … \d+ more", problems[-1])
+
+
+def test_tolerant_load_is_cached_per_content(no_disk_cache, mini_copy):
+    first = load_atlas(mini_copy, strict=False)
+    assert load_atlas(mini_copy, strict=False) is first
+    edit_feature(mini_copy, "parks.geojson", "park_yunqi_town", kind="spaceship")
+    atlas, problems = load_atlas(mini_copy, strict=False)
+    assert atlas.hash != first[0].hash and "parks" not in atlas.layers and len(problems) == 1
+
+
+def test_freshness_is_checked_by_stat_and_content_hashed_only_on_change(no_disk_cache, mini_copy, monkeypatch):
+    import geo.io as gio
+
+    monkeypatch.setattr(gio, "_RECENT_NS", 0)  # the copy was just written; do not wait two seconds
+    reads = []
+    real_hash = gio.atlas_hash
+    monkeypatch.setattr(gio, "atlas_hash", lambda d: reads.append(d) or real_hash(d))
+    version = data_version(mini_copy)
+    assert data_version(mini_copy) == version and load_atlas(mini_copy, strict=False)[0].hash == version
+    assert len(reads) == 1  # stat unchanged: no file read again
+    (mini_copy / "parks.geojson").write_bytes((mini_copy / "parks.geojson").read_bytes())  # touched, same bytes
+    assert data_version(mini_copy) == version and len(reads) == 2
+    edit_feature(mini_copy, "parks.geojson", "park_yunqi_town", name_en="Yunqi")
+    assert data_version(mini_copy) != version and len(reads) == 3
+    (mini_copy / "plans.geojson").unlink()
+    assert data_version(mini_copy) == atlas_hash(mini_copy) and len(reads) == 4
+
+
+def test_a_just_changed_file_is_hashed_again_on_every_call(no_disk_cache, mini_copy, monkeypatch):
+    import geo.io as gio
+
+    reads = []
+    real_hash = gio.atlas_hash
+    monkeypatch.setattr(gio, "atlas_hash", lambda d: reads.append(d) or real_hash(d))
+    data_version(mini_copy)
+    data_version(mini_copy)  # written within _RECENT_NS: a same-size edit in the same mtime tick must not be missed
+    assert len(reads) == 2

@@ -10,7 +10,6 @@ from shapely.geometry import Point, box
 
 from geo.io import load_atlas
 from geo.precision import (
-    GEOD,
     anchors,
     approximate_mask,
     geodesic_circle,
@@ -79,10 +78,20 @@ def test_district_only_features_stand_at_their_district(shipped):
 
 @pytest.mark.parametrize("radius", [50.0, 3000.0, 25_000.0])
 def test_geodesic_circle_radius(radius):
-    circle = geodesic_circle(120.1, 30.3, radius)
-    xy = np.asarray(circle.exterior.coords)[:-1]
-    dist = GEOD.inv(np.full(len(xy), 120.1), np.full(len(xy), 30.3), xy[:, 0], xy[:, 1])[2]
-    assert np.allclose(dist, radius, rtol=1e-9)
+    """Checked against the WGS84 ellipsoid's radii of curvature at the centre (written out here, not pyproj):
+    the circle's north and east extremes lie ``radius`` along the meridian and the prime vertical."""
+    lon0, lat0 = 120.1, 30.3
+    a, f = 6_378_137.0, 1 / 298.257223563
+    e2 = f * (2 - f)
+    s = np.sin(np.radians(lat0)) ** 2
+    meridian = a * (1 - e2) / (1 - e2 * s) ** 1.5  # metres per radian of latitude
+    normal = a / np.sqrt(1 - e2 * s)  # metres per radian of longitude, times cos(latitude)
+    xy = np.asarray(geodesic_circle(lon0, lat0, radius).exterior.coords)[:-1]
+    north = np.radians(xy[:, 1].max() - lat0) * meridian
+    east = np.radians(xy[:, 0].max() - lon0) * normal * np.cos(np.radians(lat0))
+    assert north == pytest.approx(radius, rel=2e-3)  # 72 vertices: the extreme is a vertex (azimuth 0 and 90)
+    assert east == pytest.approx(radius, rel=2e-3)
+    assert len(xy) == 72
 
 
 @pytest.mark.parametrize("bad", [0, -5, float("nan"), float("inf")])

@@ -14,6 +14,8 @@ from layers import assets
 from layers.basemaps import basemap_group
 from layers.render import base_map, display_collection, highlight_group, legend_group, overlay_group
 from tests.common import MINI_DIR, ROOT
+from ui.data import display_text
+from ui.i18n import layer_label
 
 CDN = re.compile(r"cdn\.jsdelivr|cdnjs\.cloudflare|unpkg\.com|code\.jquery\.com|bootstrapcdn|fonts\.googleapis")
 ASSET_URL = re.compile(r"""(?:<script[^>]*\bsrc|<link[^>]*\bhref)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
@@ -26,9 +28,9 @@ def full_html() -> str:
     m = base_map()
     basemap_group("none").add_to(m)
     for lid, gdf in atlas.layers.items():
-        overlay_group(lid, display_collection(gdf, lid, "zh"), "zh").add_to(m)
-    highlight_group(display_collection(atlas.layers["parks"].iloc[[0]], "parks", "zh")).add_to(m)
-    legend_group({"parks": ["data_center"]}, "zh").add_to(m)
+        overlay_group(lid, display_collection(gdf, lid, display_text(lid, "zh")), layer_label(lid, "zh")).add_to(m)
+    highlight_group(display_collection(atlas.layers["parks"].iloc[[0]], "parks", display_text("parks", "zh"))).add_to(m)
+    legend_group([("园区", [("数据中心", "#4f46e5", "dot")])]).add_to(m)
     return m.get_root().render()
 
 

@@ -13,15 +13,17 @@ def tile_urls(group) -> list[str]:
     return [child.tiles for child in group._children.values()]
 
 
-def test_default_is_amap_road_in_gcj02():
-    assert DEFAULT_BASEMAP == "amap_road"
-    assert BASEMAPS["amap_road"].system == "gcj02"
-    assert BASEMAPS["amap_satellite"].system == "gcj02"
+def test_the_default_basemap_is_offered_without_a_key():
+    assert DEFAULT_BASEMAP in available(None)
 
 
-@pytest.mark.parametrize("basemap", ["osm", "positron", "tianditu_road", "tianditu_imagery", "none"])
-def test_other_basemaps_are_wgs84(basemap):
-    assert BASEMAPS[basemap].system == "wgs84"
+@pytest.mark.parametrize("basemap", list(BASEMAPS))
+def test_each_basemap_says_the_system_its_tiles_are_drawn_in(basemap):
+    """Overlays are converted to a basemap's system: Amap's (autonavi) tiles are GCJ-02, every other provider's
+    WGS84, and the offline basemap has none to match (WGS84, the stored system)."""
+    urls = tile_urls(basemap_group(basemap, KEY))
+    chinese_offset = any("autonavi.com" in u or "amap.com" in u for u in urls)
+    assert BASEMAPS[basemap].system == ("gcj02" if chinese_offset else "wgs84"), urls
 
 
 @pytest.mark.parametrize(("key", "tianditu"), [(None, False), ("", False), ("bad key!", False), (KEY, True)])

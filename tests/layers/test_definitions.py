@@ -4,18 +4,32 @@ from __future__ import annotations
 
 import dataclasses
 
+import geopandas as gpd
 import pytest
+from shapely.geometry import Point
 
-from geo.schema import LAYERS
+from geo.schema import LAYERS, UPLOAD_LAYER
+from geo.upload_layer import as_layer
 from layers.definitions import DEFAULT_LAYERS, DISPLAY_COLUMNS, LAYER_DEFS, LayerDef
+from layers.render import display_collection
+from ui.data import display_text
 
 
-def test_every_schema_layer_has_a_definition():
-    assert set(LAYER_DEFS) == set(LAYERS)
+@pytest.mark.parametrize("layer", [*LAYERS, UPLOAD_LAYER])
+def test_each_layer_tooltip_shows_text_the_display_features_carry(mini_atlas, layer):
+    """Every layer (the upload too) can be drawn, and its tooltip fields are filled in its display features."""
+    if layer == UPLOAD_LAYER:
+        gdf = as_layer(gpd.GeoDataFrame({"upload_id": ["up_1"], "name": ["示例"]}, geometry=[Point(120.1, 30.2)],
+                                        crs="EPSG:4326"))
+    else:
+        gdf = mini_atlas.layers[layer]
+    features = display_collection(gdf, layer, display_text(layer, "zh"))["features"]
+    assert features
+    for f in features:
+        assert set(f["properties"]) == set(LAYER_DEFS[layer].columns)
+        assert all(isinstance(f["properties"][k], str) and f["properties"][k] for k in LAYER_DEFS[layer].tooltip_fields
+                   if k != "name_alt")
     assert set(DEFAULT_LAYERS) <= set(LAYERS)
-    for lid, definition in LAYER_DEFS.items():
-        assert definition.layer == lid
-        assert set(definition.tooltip_fields) <= set(definition.columns)
 
 
 @pytest.mark.parametrize("kwargs", [

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from layers.styles import COLOURS, RADIUS, colour, feature_style, highlight_style, legend_entries
+from geo.schema import KINDS, LAYERS, UPLOAD_LAYER
+from layers.styles import RADIUS, colour, feature_style, highlight_style, legend_entries
 
 
 def feature(**props):
@@ -23,14 +26,26 @@ def test_classes_name_feature_and_layer():
     assert style["className"].split() == ["atlas-f-park_yunqi_town", "atlas-layer-parks"]
 
 
-@pytest.mark.parametrize(("layer", "kind", "expected"), [
-    ("parks", "data_center", COLOURS["parks"]["data_center"]),
-    ("plans", "corridor", COLOURS["plans"]["corridor"]),
-    ("parks", "no_such_kind", COLOURS["parks"]["*"]),
-    ("nowhere", None, "#374151"),
-])
-def test_colour_by_kind_with_layer_default(layer, kind, expected):
-    assert colour(layer, kind) == expected
+@pytest.mark.parametrize("layer", ["parks", "institutions", "companies", "events"])
+def test_every_kind_of_a_point_layer_has_a_colour_of_its_own(layer):
+    """The legend tells kinds apart by colour alone: two kinds of one layer never share one."""
+    colours = {kind: colour(layer, kind) for kind in KINDS[layer]}
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", c) for c in colours.values()), colours
+    assert len(set(colours.values())) == len(colours), colours
+
+
+def test_the_uploaded_layer_has_a_colour_no_atlas_feature_has():
+    atlas = {colour(layer, kind) for layer in LAYERS for kind in [*KINDS[layer], None]}
+    assert colour(UPLOAD_LAYER, "") not in atlas
+    assert feature_style(feature(layer=UPLOAD_LAYER, kind=""))["fillColor"] == colour(UPLOAD_LAYER, "")
+
+
+@pytest.mark.parametrize(("layer", "kind"), [("parks", "no_such_kind"), ("parks", None), ("nowhere", None)])
+def test_an_unknown_kind_or_layer_still_gets_a_colour(layer, kind):
+    fallback = colour(layer, kind)
+    assert re.fullmatch(r"#[0-9a-f]{6}", fallback)
+    if layer in LAYERS:  # the layer's own default, one of its kinds' colours
+        assert fallback in {colour(layer, k) for k in KINDS[layer]}
 
 
 def test_city_is_an_unfilled_outline_and_districts_are_faint():
@@ -57,12 +72,12 @@ def test_highlight_is_not_interactive_and_named():
     assert style["className"] == "atlas-selected atlas-sel-co_a"
 
 
-@pytest.mark.parametrize(("lang", "label"), [("zh", "数据中心"), ("en", "Data centre")])
-def test_legend_entries_follow_schema_order_and_language(lang, label):
-    entries = legend_entries("parks", ["data_center", "sci_tech_city"], lang)
-    assert [e[0] for e in entries][-1] == label
-    assert entries[0][1] == COLOURS["parks"]["sci_tech_city"] and entries[0][2] == "dot"
+def test_legend_entries_keep_the_given_order_labels_and_the_map_colours():
+    entries = legend_entries("parks", {"sci_tech_city": "科技城", "data_center": "<数据中心>"})
+    assert entries == [("科技城", feature_style(feature(kind="sci_tech_city"))["fillColor"], "dot"),
+                       ("<数据中心>", feature_style(feature(kind="data_center"))["fillColor"], "dot")]
+    assert {e[2] for e in legend_entries("plans", {"corridor": "走廊"})} == {"area"}
 
 
 def test_legend_skips_base_layers():
-    assert legend_entries("districts", ["district"], "zh") == []
+    assert legend_entries("districts", {"district": "市辖区"}) == []

@@ -20,10 +20,13 @@ def option(cmd: list[str], name: str) -> str:
     return cmd[cmd.index(f"--{name}") + 1]
 
 
-def test_free_port_can_be_bound():
+def test_free_port_can_be_bound_and_is_not_one_in_use():
     port = free_port()
+    assert 1024 <= port <= 65535
     with socket.socket() as s:
-        s.bind((LOCALHOST, port))
+        s.bind((LOCALHOST, port))  # raises if the port were taken
+        s.listen()
+        assert free_port() != port  # a port someone listens on is never offered
 
 
 def test_server_binds_localhost_with_production_settings(tmp_path):
@@ -33,6 +36,7 @@ def test_server_binds_localhost_with_production_settings(tmp_path):
     assert option(cmd, "server.port") == "8599"
     assert option(cmd, "server.fileWatcherType") == "none"
     assert option(cmd, "server.runOnSave") == "false"
+    assert option(cmd, "runner.postScriptGC") == "false"
     assert server.app_url(basemap="none") == "http://localhost:8599/?basemap=none"
 
 
@@ -40,6 +44,17 @@ def test_one_setting_can_be_overridden(tmp_path):
     cmd = AppServer(None, tmp_path / "x.log", settings={"server.fileWatcherType": "auto"}).command()
     assert option(cmd, "server.fileWatcherType") == "auto"
     assert option(cmd, "server.runOnSave") == PRODUCTION["server.runOnSave"]
+
+
+def test_launcher_and_config_toml_agree():
+    """make run (.streamlit/config.toml) and every server serve/ starts (tests, bench, replicas) run with the same
+    production settings: no file watcher, no run-on-save, no full GC after each run, no usage statistics."""
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
+    for name, value in PRODUCTION.items():
+        section, key = name.split(".")
+        assert str(config[section][key]).lower() == value, name
 
 
 def test_a_server_that_cannot_start_says_why(tmp_path):

@@ -122,6 +122,7 @@ def json_files() -> None:
              [-180.0, -90.00000000000001]]
     write("gen_float_noise_180.geojson", geojson([feature("Fiji part", [noisy], "Polygon"),
                                                   feature("Antarctica part", [polar], "Polygon")]))
+    write("gen_lat_lon_order.geojson", geojson([feature(n, [y, x]) for n, x, y in SITES]))
     write("gen_real_out_of_range.geojson", geojson([feature("bad", [181.5, 30.2])]))
     # JSON that is not GeoJSON: a records array with coordinates, an API response, a TopoJSON.
     write("gen_records_array.json", json.dumps([{"name": n, "lng": x, "lat": y} for n, x, y in SITES],
@@ -252,6 +253,39 @@ def more_files() -> None:
         pyogrio.write_dataframe(gpd.GeoDataFrame({"名称": NAMES}, geometry=shapely.points(LON, LAT), crs=4326),
                                 path, layer="sites", driver="GPKG", append=True)
         write("gen_gpkg_table_first.gpkg", path.read_bytes())
+    # Damaged files: a Shapefile cut in half, one of random bytes, a ring of one point, text coordinates.
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pyogrio.write_dataframe(gpd.GeoDataFrame({"名称": NAMES}, geometry=shapely.points(LON, LAT), crs=4326),
+                                Path(tmp) / "s.shp", encoding="UTF-8")
+        shp = (Path(tmp) / "s.shp").read_bytes()
+        (Path(tmp) / "s.shp").write_bytes(shp[: len(shp) // 2 + 10])
+        zipped(Path(tmp), "s", "gen_shp_cut_off.zip")
+        for ext in ("shp", "shx", "dbf"):
+            (Path(tmp) / f"s.{ext}").write_bytes(bytes(range(200)))
+        zipped(Path(tmp), "s", "gen_shp_garbage.zip")
+    write("gen_one_point_ring.geojson", geojson([feature(NAMES[0], [[[LON[0], LAT[0]]]], "Polygon")]))
+    write("gen_text_coordinates.geojson", geojson([feature(NAMES[0], "120.1,30.2")]))
+    write("gen_empty_cell.csv", "名称,经度,纬度\n" + f"{NAMES[0]},{LON[0]},{LAT[0]}\n{NAMES[1]},{LON[1]},\n")
+    write("gen_title_line_no_commas.csv", "杭州示例企业名录（2025年）\n制表：示例\n\n名称,经度,纬度\n" +
+          "".join(f"{n},{x},{y}\n" for n, x, y in SITES))
+    write("gen_stray_quote.csv", "名称,经度,纬度\n" + f'{NAMES[0]},{LON[0]},{LAT[0]}\n"{NAMES[1]},{LON[1]},{LAT[1]}\n'
+          + f"{NAMES[2]},{LON[2]},{LAT[2]}\n")
+    excel("gen_year_columns.xlsx", {"名录": [["企业名录"], ["名称", "经度", "纬度", 2023, 2024],
+                                           *[[n, x, y, 1, 2] for n, x, y in SITES]]})
+    excel("gen_sheets_without_coordinates.xlsx", {"说明": [["本表说明"]], "名单": [["名称", "东", "北"],
+                                                                               *[[n, x, y] for n, x, y in SITES]]})
+    book = zipfile.ZipFile(HERE / "gen_second_sheet.xlsx")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as broken:
+        for info in book.infolist():
+            content = book.read(info)
+            broken.writestr(info, content[: len(content) // 2] if info.filename.endswith("sheet2.xml") else content)
+    write("gen_broken_sheet_xml.xlsx", buffer.getvalue())
+    write("gen_collection_without_features.geojson", '{"type": "FeatureCollection"}')
+    excel("gen_note_row_names_system.xlsx", {"Sheet1": [["企业名单", None, None], ["坐标系：百度（BD-09）", None, None],
+                                                      ["名称", "经度", "纬度"],
+                                                      *[[n, *bd(i)] for i, n in enumerate(NAMES)]]})
     write("gen_old_excel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     write("gen_xls_renamed.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
 
