@@ -274,7 +274,7 @@ def _nearby(atlas: Atlas, feature_id: str, row, lang: str, listed: set[str]) -> 
 
 
 def _near_distance(atlas: Atlas, row, other_id: str, metres: float, lang: str) -> str:
-    """A nearby feature's distance in words: "1.41 公里"; not "0 米" when the two only share a stand-in point
+    """A nearby feature's distance in words: "1.4 公里"; not "0 米" when the two only share a stand-in point
     (either stands at its parent's, district's or city's position: "同一代表位置" / "same placeholder position"),
     nor when one is an area the other touches or lies in ("在范围内或相接" / "inside or touching")."""
     if metres >= 0.5:
