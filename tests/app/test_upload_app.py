@@ -271,3 +271,29 @@ def test_every_refused_corpus_file_is_a_message_never_a_traceback(app, name, opt
     assert len(at.error) == 1 and "无法读取上传的文件" in at.error[0].value
     shown = at.error[0].value.replace("\\", "")
     assert name in shown and "Traceback" not in shown and "pyogrio_" not in shown
+
+
+def test_an_upload_with_its_own_precision_keeps_it_on_the_map_and_in_the_panel(app):
+    import json
+    import re
+
+    at = app()
+    content = "名称,lon,lat,精度\n有精度的点,120.13,30.27,250\n没有精度的点,120.14,30.28,\n".encode()
+    at.file_uploader(key="upload_file_0").set_value(("precision.csv", content, "text/csv")).run()
+    assert not at.exception
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    (payload,) = [json.loads(m) for m in re.findall(r'L\.atlasPoints\((\{.*?\}), \{"animate"', script)
+                  if '"layer":"upload"' in m]
+    props = {f["properties"]["id"]: f["properties"] for layer in payload["layers"] for f in layer["features"]}
+    assert (props["up_1"]["prec"], props["up_1"]["prec_text"], props["up_1"]["approx"]) == (250.0, "250 米", False)
+    assert (props["up_2"]["prec"], props["up_2"]["prec_text"], props["up_2"]["approx"]) == (None, "", True)
+    at.session_state["sel"] = "up_1"
+    at.run()
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    assert "atlas-sel-up_1" in script and "atlas-unc-up_1" in script  # the circle of its 250 m
+    assert any("位置精度: ±250 米" in m.value for m in at.markdown)
+    at.session_state["sel"] = "up_2"
+    at.run()
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    assert "atlas-sel-up_2" in script and "atlas-unc-up_2" not in script  # no made-up circle
+    assert any("位置精度未知" in m.value for m in at.markdown)
