@@ -54,7 +54,8 @@ def explore() -> None:
     with col_map, st.container(key="map_box"):
         mapview.render(atlas, directory, view, ids, key)
     mapview.head_start()
-    with col_panel, st.container(height=layout.PANEL_HEIGHT, border=False, key="side_panel"):
+    with col_panel, st.container(border=False, key="side_panel"):  # its height: ui/layout.py
+        layout.to_heading(view.sel)
         panel.render(atlas, view, {lid: len(v) for lid, v in ids.items()}, ids.get("events"))
     table.render_table(atlas, view, ids)
     upload.render_table(view.lang)

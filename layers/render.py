@@ -50,6 +50,8 @@ def base_map() -> folium.Map:
 MAP_CSS = """<style>
 html, body { height: 100%; margin: 0; }
 #map_div { height: 100vh !important; }
+/* see-through until the first features are drawn: the page's "loading" shows behind the frame (ui/layout.py) */
+#map_div.leaflet-container:not(.atlas-drawn) { background: transparent; }
 .atlas-group { background: rgba(255,255,255,.55); border-radius: 50%; }
 .atlas-group div { width: calc(100% - 6px); height: calc(100% - 6px); margin: 3px; border-radius: 50%;
   background: #1f2937; color: #fff; font: 600 11px/1 system-ui, sans-serif; display: flex; align-items: center;
@@ -231,9 +233,11 @@ class _Legend(MacroElement):
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            group.on("add", function(e) { control.addTo(e.target._map); });
+            // the legend is the last group added: the features are drawn, the map stops being see-through
+            function drawn(map) { map.getContainer().classList.add("atlas-drawn"); }
+            group.on("add", function(e) { control.addTo(e.target._map); drawn(e.target._map); });
             group.on("remove", function() { control.remove(); });
-            if (group._map) { control.addTo(group._map); }
+            if (group._map) { control.addTo(group._map); drawn(group._map); }
         })();
         {% endmacro %}
     """)

@@ -118,6 +118,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                                 "The triangles at the left edge are {n} earlier events."),
     "events_collapsed_after": ("右边缘的三角形是更晚的 {n} 个事件。",
                                "The triangles at the right edge are {n} later events."),
+    "map_loading": ("地图加载中…", "Loading the map…"),
     "events_none": ("当前筛选下没有事件。", "No event passes the current filters."),
     "event_date": ("日期", "Date"),
     "event_kind": ("类型", "Kind"),

@@ -6,13 +6,14 @@ The CSS is ours (no data in it); Streamlit puts ``st-key-<key>`` on keyed contai
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from layers.escape import escape
 from ui.i18n import t
 
 HEADER_PX = 50  # the slim header above the map and panel
-PANEL_HEIGHT = 680  # px; the CSS below makes it the window's height next to the map
 
 _CSS = f"""
 <style>
@@ -26,14 +27,24 @@ _CSS = f"""
 [data-testid="stSidebarContent"] [data-testid="stSidebarUserContent"] {{ padding-top: 1rem; }}
 /* The map fills the window below the header; the panel beside it scrolls on its own. */
 .st-key-map_box iframe {{ height: calc(100vh - {HEADER_PX + 12}px) !important; min-height: 420px; }}
-.st-key-side_panel {{ height: calc(100vh - {HEADER_PX + 12}px) !important; min-height: 420px; }}
+/* The panel: exactly the map's height, scrolling on its own (no fixed-height wrapper: a plain container). */
+.st-key-side_panel {{ height: calc(100vh - {HEADER_PX + 12}px); min-height: 420px; overflow-y: auto;
+    overflow-x: hidden; flex: 0 0 auto; padding-right: .25rem; }}
 .st-key-side_panel [data-testid="stVerticalBlock"] {{ overflow-x: hidden; }}
+[data-testid="stElementContainer"]:has(.atlas-panel-top) {{ display: none; }}
+/* Until Leaflet has drawn the first features the map's frame is see-through: this shows through. */
+.st-key-map_box {{ position: relative; }}
+.st-key-map_box::before {{ content: var(--atlas-map-loading); position: absolute; inset: 0; display: flex;
+    align-items: center; justify-content: center; background: #eef0f3; color: #4b5563; font-size: 1rem;
+    border-radius: .25rem; z-index: 0; }}
+.st-key-map_box iframe {{ position: relative; z-index: 1; }}
 @media (max-width: 640px) {{
   .atlas-header {{ display: block; white-space: normal; padding-left: 2.4rem; }}  /* clear of the sidebar button */
   .atlas-header h1 {{ font-size: 1.1rem; line-height: 1.4rem; }}
   .atlas-header span {{ display: block; }}
   .st-key-map_box iframe {{ height: 62vh !important; min-height: 320px; }}
-  .st-key-side_panel {{ height: auto !important; max-height: none !important; overflow: visible !important; }}
+  .st-key-side_panel {{ height: auto; min-height: 0; overflow: visible; }}  /* flows: the page scrolls */
+  .st-key-map_box::before {{ height: 62vh; min-height: 320px; }}
 }}
 </style>
 """
@@ -41,8 +52,28 @@ _CSS = f"""
 
 def frame(lang: str) -> None:
     """The page's CSS and the slim header (title on one line, the subtitle small)."""
-    st.html(_CSS + f'<div class="atlas-header"><h1>{escape(t("title", lang))}</h1>'
+    loading = json.dumps(t("map_loading", lang), ensure_ascii=False).replace("<", "\\3c ")
+    st.html(_CSS + f"<style>:root {{ --atlas-map-loading: {loading}; }}</style>"
+            f'<div class="atlas-header"><h1>{escape(t("title", lang))}</h1>'
             f'<span>{escape(t("subtitle", lang))}</span></div>')
+
+
+_TO_HEADING = """<span class="atlas-panel-top" data-sel="{sel}"></span><script>
+(function () {{
+  var panel = document.querySelector(".st-key-side_panel");
+  if (!panel) {{ return; }}
+  var style = getComputedStyle(panel);
+  if (style.overflowY === "auto" || style.overflowY === "scroll") {{ panel.scrollTop = 0; }}  // beside the map
+  if (panel.getBoundingClientRect().top < 0) {{ panel.scrollIntoView({{block: "start"}}); }}  // a phone: above
+}})();
+</script>"""
+
+
+def to_heading(sel: str) -> None:
+    """At the top of the side panel: a new selection (or back to the overview) shows the panel from its heading.
+    The element changes with the selection only, so the script runs once per new selection; ids are
+    geo.schema.ID_PATTERN (no markup), escaped all the same."""
+    st.html(_TO_HEADING.format(sel=escape(sel or "")), unsafe_allow_javascript=True)
 
 
 def columns():
