@@ -46,7 +46,9 @@ SIZES = [(1920, 1080), (1440, 900), (1280, 720), (390, 844)]
 # phone), is the element at its centre the button itself (or inside it)? Returns the covered ones.
 _COVERED_JS = """(root) => {
     const out = [];
-    const buttons = Array.from(document.querySelectorAll(root + ' button')).filter(b => b.offsetParent !== null);
+    // what a visitor can see (not inside a folded expander, which hides its content)
+    const buttons = Array.from(document.querySelectorAll(root + ' button')).filter(b => b.checkVisibility(
+        {visibilityProperty: true, opacityProperty: true}) && b.getBoundingClientRect().height > 0);
     for (const b of buttons) {
         b.scrollIntoView({block: 'center', inline: 'center'});
         const r = b.getBoundingClientRect();
