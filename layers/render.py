@@ -50,8 +50,6 @@ def base_map() -> folium.Map:
 MAP_CSS = """<style>
 html, body { height: 100%; margin: 0; }
 #map_div { height: 100vh !important; }
-/* see-through until the first features are drawn: the page's "loading" shows behind the frame (ui/layout.py) */
-#map_div.leaflet-container:not(.atlas-drawn) { background: transparent; }
 .atlas-group { background: rgba(255,255,255,.55); border-radius: 50%; }
 .atlas-group div { width: calc(100% - 6px); height: calc(100% - 6px); margin: 3px; border-radius: 50%;
   background: #1f2937; color: #fff; font: 600 11px/1 system-ui, sans-serif; display: flex; align-items: center;
@@ -234,7 +232,12 @@ class _Legend(MacroElement):
                 return div;
             };
             // the legend is the last group added: the features are drawn, the map stops being see-through
-            function drawn(map) { map.getContainer().classList.add("atlas-drawn"); }
+            function drawn(map) {
+                map.getContainer().classList.add("atlas-drawn");
+                try {  // the page hides its "loading" over the frame (ui/layout.py)
+                    if (window.frameElement) { window.frameElement.setAttribute("data-atlas-drawn", "1"); }
+                } catch (err) { /* another origin: nothing to tell */ }
+            }
             group.on("add", function(e) { control.addTo(e.target._map); drawn(e.target._map); });
             group.on("remove", function() { control.remove(); });
             if (group._map) { control.addTo(group._map); drawn(group._map); }

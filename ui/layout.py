@@ -32,12 +32,12 @@ _CSS = f"""
     overflow-x: hidden; flex: 0 0 auto; padding-right: .25rem; }}
 .st-key-side_panel [data-testid="stVerticalBlock"] {{ overflow-x: hidden; }}
 [data-testid="stElementContainer"]:has(.atlas-panel-top) {{ display: none; }}
-/* Until Leaflet has drawn the first features the map's frame is see-through: this shows through. */
+/* "Loading" over the map until Leaflet has drawn the first features (the legend, drawn last, marks the frame). */
 .st-key-map_box {{ position: relative; }}
 .st-key-map_box::before {{ content: var(--atlas-map-loading); position: absolute; inset: 0; display: flex;
     align-items: center; justify-content: center; background: #eef0f3; color: #4b5563; font-size: 1rem;
-    border-radius: .25rem; z-index: 0; }}
-.st-key-map_box iframe {{ position: relative; z-index: 1; }}
+    border-radius: .25rem; z-index: 2; pointer-events: none; }}
+.st-key-map_box:has(iframe[data-atlas-drawn])::before {{ display: none; }}
 @media (max-width: 640px) {{
   .atlas-header {{ display: block; white-space: normal; padding-left: 2.4rem; }}  /* clear of the sidebar button */
   .atlas-header h1 {{ font-size: 1.1rem; line-height: 1.4rem; }}

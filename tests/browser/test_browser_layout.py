@@ -121,7 +121,7 @@ def test_a_new_selection_shows_the_panel_from_its_heading(app, hooks):
     app.open(**{hooks.basemap_param: hooks.no_tiles, hooks.select_param: "park_xinchuang_shangmi"})
     app.wait_for_selected("park_xinchuang_shangmi")
     panel = app.page.locator(".st-key-side_panel")
-    button = panel.locator("[class*='st-key-near_'] button, [class*='st-key-rel_'] button").last
+    button = panel.locator("[class*='st-key-near_'] button, [class*='st-key-rel_'] button").filter(visible=True).last
     button.scroll_into_view_if_needed()
     assert panel.evaluate("el => el.scrollTop") > 100  # the panel was scrolled down to the button
     button.click()
@@ -150,17 +150,15 @@ def test_the_map_says_it_is_loading_until_features_are_drawn(app, hooks):
                                timeout=60_000)
     app.page.wait_for_timeout(500)
     assert held, "leaflet.js was not requested"
-    frame = app.page.query_selector(MAP_IFRAME).content_frame()
-    see_through = frame.evaluate("() => ['html', 'body'].every(s => getComputedStyle(document.querySelector(s))"
-                                 ".backgroundColor === 'rgba(0, 0, 0, 0)')")
-    assert see_through  # the indicator behind the frame shows
-    app.page.unroute("**/leaflet.js")
+    assert app.page.evaluate("() => getComputedStyle(document.querySelector('.st-key-map_box'), '::before')"
+                             ".display") == "flex"  # shown over the frame while nothing is drawn
     for route in held:
         route.continue_()
+    app.page.unroute("**/leaflet.js")
     frame = app.map_frame()
     frame.wait_for_selector("#map_div.atlas-drawn", timeout=30_000)
-    assert frame.evaluate("() => getComputedStyle(document.getElementById('map_div')).backgroundColor") \
-        != "rgba(0, 0, 0, 0)"  # drawn: the map covers the indicator
+    app.page.wait_for_function("() => getComputedStyle(document.querySelector('.st-key-map_box'), '::before')"
+                               ".display === 'none'", timeout=10_000)  # drawn: the indicator is gone
     app.page.goto(app.server.app_url(**{hooks.basemap_param: hooks.no_tiles}), wait_until="domcontentloaded")
     app.page.wait_for_selector(".st-key-map_box", timeout=60_000)
     assert "地图加载中" in app.page.evaluate(
