@@ -63,7 +63,8 @@ def _overview(atlas: Atlas, view, counts: dict[str, int], event_ids: list[str]) 
     st.markdown(f"{visible}\n\n**{t('active_filters', lang)}**: "  # one element, not three
                 f"{md(', '.join(active)) if active else md(t('none', lang))}")
     if "events" in atlas.layers:
-        charts.events_over_time(data_dir(), atlas.hash, lang, tuple(event_ids), "events" in view.layers)
+        charts.events_over_time(data_dir(), atlas.hash, lang, tuple(event_ids), "events" in view.layers,
+                                view.period)
     charts.district_comparison(atlas, lang, selected=None)
 
 
