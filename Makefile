@@ -5,7 +5,7 @@ PY := .venv/bin/python
 ADDRESS ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: run serve load test setup setup-dev lint validate bench districts
+.PHONY: run serve load test setup setup-dev lint validate bench bench-engine districts
 
 setup:
 	bash scripts/setup.sh
@@ -40,6 +40,10 @@ districts:
 bench: setup-dev
 	.venv/bin/pip install -q --disable-pip-version-check -r requirements-bench.txt
 	$(PY) -m bench.run
+
+# The spatial engine and the loader at 100k (README "Performance"): panel queries warm, cold load in fresh processes.
+bench-engine: setup-dev
+	$(PY) -m bench.engine_bench
 
 # The load test (README "Serving a crowd"): 1-100 visitors at once on one process, then through HAProxy and 2 replicas.
 load: setup-dev

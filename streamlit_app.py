@@ -53,6 +53,7 @@ def explore() -> None:
     col_map, col_panel = layout.columns()
     with col_map, st.container(key="map_box"):
         mapview.render(atlas, directory, view, ids, key)
+    mapview.head_start()
     with col_panel, st.container(height=layout.PANEL_HEIGHT, border=False, key="side_panel"):
         panel.render(atlas, view, {lid: len(v) for lid, v in ids.items()}, ids.get("events"))
     table.render_table(atlas, view, ids)

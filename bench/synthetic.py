@@ -29,6 +29,7 @@ import shapely
 from shapely.geometry import shape
 
 from geo.errors import LayerError
+from geo.geometry import DECIMALS
 from geo.schema import LAYERS, TAGS
 from geo.spatial import area_km2
 
@@ -73,7 +74,7 @@ def _points_in(geom, k: int, rng: np.random.Generator) -> np.ndarray:
     have = 0
     while have < k:
         m = max(64, int((k - have) * 2.5))
-        xy = np.round(np.column_stack([rng.uniform(x0, x1, m), rng.uniform(y0, y1, m)]), 6)
+        xy = np.round(np.column_stack([rng.uniform(x0, x1, m), rng.uniform(y0, y1, m)]), DECIMALS)
         inside = xy[shapely.contains_xy(geom, xy[:, 0], xy[:, 1])]
         found.append(inside)
         have += len(inside)

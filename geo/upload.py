@@ -26,7 +26,6 @@ refused before any XML parser sees it.
 from __future__ import annotations
 
 import logging
-import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -170,10 +169,9 @@ def _read(name: str, data: bytes, options: UploadOptions, limits: Limits) -> Upl
     if driver in ("ESRI Shapefile", "KMZ"):
         inner = inner_file(name, data, limits, [e for e in UPLOAD_FORMATS if e not in (".zip", ".kmz")])
         if inner is not None:
-            up = _read(inner[0], inner[1], options, limits)
-            return replace(up, name=name, warnings=tuple(w for w in up.warnings))
+            return replace(_read(inner[0], inner[1], options, limits), name=name)
         if driver == "KMZ":
-            raise fail(UploadReadError, "zip_no_shp", name, entries="no .kml")
+            raise fail(UploadReadError, "kmz_no_kml", name)
     if driver in TABLE_FORMATS:
         return _read_table(name, data, driver, options, limits)
     encoding = None
@@ -220,7 +218,7 @@ def _read_table(name: str, data: bytes, driver: str, options: UploadOptions, lim
                    columns=err.params["columns"]) from None
     kept = frame.drop(columns=lon) if lat is None else frame  # a WKT/GeoJSON column is the geometry itself
     gdf = gpd.GeoDataFrame(kept, geometry=geoms, crs="EPSG:4326")
-    hints = (" ".join(c for c in (lon, lat) if c), sheet, Path(name).stem)
+    hints = (" ".join(c for c in (lon, lat) if c), frame.attrs.get("title"), sheet, Path(name).stem)
     up = _finish(name, gdf, driver, options, encoding, notes, hints=hints, checked=lat is not None)
     return replace(up, columns=tuple(map(str, frame.columns)), lon=lon, lat=lat, sheet=sheet, sheets=sheets)
 
@@ -229,10 +227,7 @@ def workbook_sheets(name: str, data: bytes) -> list[str]:
     """The sheet names of an XLSX upload, [] when it cannot be opened (the reader then says why)."""
     if upload_driver(name) != "XLSX" or data.startswith(OLE2):
         return []
-    try:
-        return sheet_names(data)
-    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
-        return []
+    return sheet_names(data)
 
 
 def table_columns(name: str, data: bytes, options: UploadOptions = UploadOptions(), *,

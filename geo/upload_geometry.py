@@ -59,6 +59,21 @@ def _walk(data: bytes, pos: int, out: bytearray) -> int:
     return pos + size
 
 
+_WKB_NAMES = {1: "Point", 2: "LineString", 3: "Polygon", 4: "MultiPoint", 5: "MultiLineString", 6: "MultiPolygon",
+              7: "GeometryCollection", 8: "CircularString", 9: "CompoundCurve", 10: "CurvePolygon", 11: "MultiCurve",
+              12: "MultiSurface", 15: "PolyhedralSurface", 16: "TIN", 17: "Triangle"}
+
+
+def wkb_kind(data: bytes | None) -> str:
+    """The geometry type a WKB says it holds ("TIN", "Polygon Z"...), for messages."""
+    try:
+        (code,) = struct.unpack_from("<I" if data[0] == 1 else ">I", data, 1)
+    except (TypeError, IndexError, struct.error):
+        return "?"
+    iso = code & 0x1FFFFFFF
+    return _WKB_NAMES.get(iso % 1000, f"type {iso % 1000}") + {0: "", 1: " Z", 2: " M", 3: " ZM"}.get(iso // 1000, "")
+
+
 def plain_wkb(data: bytes) -> bytes:
     out = bytearray()
     _walk(bytes(data), 0, out)

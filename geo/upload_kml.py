@@ -12,6 +12,7 @@ import codecs
 import re
 import warnings
 import xml.parsers.expat
+from xml.etree import ElementTree
 
 import geopandas as gpd
 import numpy as np
@@ -92,6 +93,11 @@ def read_kml(data: bytes, max_features: int) -> tuple[gpd.GeoDataFrame, list[str
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         layers = [str(row[0]) for row in pyogrio.list_layers(data)]
+        if len(layers) > FLATTEN_FROM:  # GDAL parses the whole file again for every layer: read it as one
+            flat = flatten_folders(data)
+            if flat is not None:
+                gdf = pyogrio.read_dataframe(flat, layer=0, max_features=max_features + 1)
+                return _tidy(gdf, layers), layers
         frames = []
         for index, layer in enumerate(layers):
             frame = pyogrio.read_dataframe(data, layer=index, max_features=max_features + 1)
@@ -102,7 +108,11 @@ def read_kml(data: bytes, max_features: int) -> tuple[gpd.GeoDataFrame, list[str
     if not frames:
         return gpd.GeoDataFrame(geometry=[], crs="EPSG:4326"), layers
     gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=frames[0].crs)
-    if len(layers) == 1:  # one folder (or none): nothing to tell features apart by
+    return _tidy(gdf, layers), layers
+
+
+def _tidy(gdf: gpd.GeoDataFrame, layers: list[str]) -> gpd.GeoDataFrame:
+    if len(layers) == 1 and "folder" in gdf.columns:  # one folder (or none): nothing to tell features apart by
         gdf = gdf.drop(columns="folder")
     if "Name" in gdf.columns and "name" not in gdf.columns:
         gdf = gdf.rename(columns={"Name": "name"})  # the placemark's <name>
@@ -110,7 +120,55 @@ def read_kml(data: bytes, max_features: int) -> tuple[gpd.GeoDataFrame, list[str
         gdf = gdf.drop(columns="Name")
     if "id" in gdf.columns and _generated_ids(gdf["id"]):
         gdf = gdf.drop(columns="id")
-    return _drop_unused(gdf), layers
+    return _drop_unused(gdf)
+
+
+FLATTEN_FROM = 8  # layers (folders); below this, reading each layer is as fast
+_GEOMETRY_TAGS = ("Point", "LineString", "LinearRing", "Polygon", "MultiGeometry", "Model", "Track", "MultiTrack")
+
+
+def flatten_folders(data: bytes) -> bytes | None:
+    """The KML with every placemark in one document, each carrying its innermost folder's name (the document's
+    for placemarks outside folders, as GDAL names its layers) as ExtendedData ``folder``; styles and schemas kept.
+    None when the XML cannot be rebuilt (the caller then reads folder by folder)."""
+    try:
+        root = ElementTree.fromstring(data)  # DOCTYPE and entities were refused before (kml_text)
+    except ElementTree.ParseError:
+        return None
+    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    if ns:  # written back as <kml xmlns=…> (GDAL recognises KML by "<kml"), Google's extensions as gx:
+        ElementTree.register_namespace("", ns[1:-1])
+        ElementTree.register_namespace("gx", "http://www.google.com/kml/ext/2.2")
+    kept: list = []
+    marks: list = []
+
+    def walk(element, folder: str) -> None:
+        for child in list(element):
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag in ("Folder", "Document"):
+                name = child.find(f"{ns}name")
+                walk(child, name.text.strip() if name is not None and name.text and name.text.strip() else folder)
+            elif tag == "Placemark":
+                marks.append((child, folder))
+            elif tag in ("Style", "StyleMap", "Schema"):
+                kept.append(child)
+
+    walk(root, "")
+    document = ElementTree.Element(f"{ns}Document")
+    document.extend(kept)
+    for mark, folder in marks:
+        extended = mark.find(f"{ns}ExtendedData")
+        if extended is None:
+            extended = ElementTree.Element(f"{ns}ExtendedData")
+            at = next((i for i, c in enumerate(mark) if c.tag.rsplit("}", 1)[-1] in _GEOMETRY_TAGS), len(mark))
+            mark.insert(at, extended)
+        item = ElementTree.SubElement(extended, f"{ns}Data", name="folder")
+        ElementTree.SubElement(item, f"{ns}value").text = folder
+        document.append(mark)
+    out = ElementTree.Element(root.tag, root.attrib)
+    out.append(document)
+    return b'<?xml version="1.0" encoding="UTF-8"?>' + ElementTree.tostring(out, encoding="utf-8",
+                                                                           xml_declaration=False)
 
 
 def _generated_ids(ids: pd.Series) -> bool:

@@ -85,9 +85,14 @@ def _cell(value):
 
 
 def sheet_names(data: bytes) -> list[str]:
+    """The workbook's sheet names; [] when it cannot be opened (reading it says why)."""
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
-    book = load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True)
+    except (InvalidFileException, *BROKEN):
+        return []
     try:
         return [s.title for s in book.worksheets]
     finally:

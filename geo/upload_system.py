@@ -30,14 +30,29 @@ def systems_named(text: str) -> set[str]:
 
 def named_system(*texts: str | None) -> tuple[str | None, str | None]:
     """(system, the text naming it) from the first text that names exactly one system; texts that name several
-    (``wgs84_to_gcj02.csv``) are skipped. The coordinate columns come first, then the sheet, then the file name."""
+    (``gcj02_vs_wgs84_check.csv``) are skipped unless one ends the text (``wgs84_to_gcj02``, the atlas's
+    export names ``upload-…_joined_<date>_<system>``). The coordinate columns come first, then the lines above a
+    table's header, the sheet, the file name."""
     for text in texts:
         if not text:
             continue
         found = systems_named(text)
         if len(found) == 1:
             return found.pop(), str(text)
+        last = _ending(str(text))
+        if last:  # several, the last one ending the text: the atlas's own export names (…_sites-gcj02…_bd09)
+            return last, str(text)
     return None, None
+
+
+def _ending(text: str) -> str | None:
+    """The system named at the very end of ``text`` (``wgs84_to_gcj02`` -> gcj02), else None."""
+    lowered = text.lower().rstrip(" _-.")
+    ends = [(m.end(), system) for system, pattern in _PATTERNS.items() for m in pattern.finditer(lowered)]
+    if not ends:
+        return None
+    end, system = max(ends)
+    return system if end == len(lowered) else None
 
 
 def strip_system(column: str) -> str:

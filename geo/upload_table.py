@@ -29,7 +29,7 @@ LAT_NAMES = ("lat", "latitude", "y", "纬度", "北纬", "y坐标", "纬度坐�
 GEOMETRY_NAMES = ("wkt", "geometry", "geom", "the_geom", "shape", "geojson", "wkt_geom", "geometry_wkt", "几何",
                   "边界", "范围")
 _BRACKETS = re.compile(r"[\(（\[【].*?[\)）\]】]")
-HEADER_SEARCH_ROWS = 30
+HEADER_SEARCH_ROWS = 50
 # Longitudes/latitudes this far beyond ±180/±90 are float noise (Natural Earth's 180.00000000000006).
 RANGE_TOLERANCE = 1e-9
 
@@ -89,10 +89,16 @@ def table_frame(name: str, grid: list[list], max_rows: int) -> tuple[pd.DataFram
     start, depth, columns = find_header(grid)
     if columns is None:
         raise fail(UploadReadError, "empty", name)
+    # no trailing empty columns (Excel formatting whole columns, lines ending in a separator)
+    width = max((max((i for i, c in enumerate(r) if _text(c)), default=-1) + 1 for r in grid[start:]), default=0)
+    columns = columns[:max(width, 1)]
     width = len(columns)
     body = [(list(r) + [None] * width)[:width] for r in grid[start + depth:]]
     frame = pd.DataFrame(body, columns=columns, dtype=object)
-    return _rows(name, frame, max_rows, offset=start + depth + 1)
+    frame, rows = _rows(name, frame, max_rows, offset=start + depth + 1)
+    # the lines above the header ("坐标系：百度", a title): a hint to the coordinate system
+    frame.attrs["title"] = " ".join(_text(c) for r in grid[:start] for c in r if _text(c))[:500]
+    return frame, rows
 
 
 def _text(value) -> str:
@@ -172,6 +178,10 @@ def find_columns(columns) -> tuple[str | None, str | None]:
     """The longitude and latitude columns by name (a system's name in it ignored: ``百度经度``, ``lng_gcj02``):
     exact common names first, then ``lon_*`` / ``*_lon`` forms, then the last word of a two-row header
     (``经纬度 经度``) or a name ending in 经度/纬度."""
+    export = [(f"lon_{s}", f"lat_{s}") for s in ("wgs84", "gcj02", "bd09")]
+    for pair in export:  # the atlas's own CSV export: its point columns are the geometry it wrote
+        if set(pair) <= set(columns):
+            return pair
     normal = {c: _normal(c) for c in columns}
     found = []
     for names, stems in ((LON_NAMES, ("lon", "lng", "longitude", "经度")), (LAT_NAMES, ("lat", "latitude", "纬度"))):
@@ -236,6 +246,9 @@ def table_points(name: str, frame: pd.DataFrame, rows: np.ndarray, lon: str | No
         if chosen and chosen not in columns:
             raise fail(CoordinateError, "unknown_column", name, column=chosen, columns=listed)
     found_lon, found_lat = find_columns(columns)
+    own = [c for c in columns if c in ("wkt_wgs84", "wkt_gcj02", "wkt_bd09")]
+    if own and not (lon or lat) and not (found_lon or "").startswith("lon_"):
+        found_lon = found_lat = None  # the atlas's own export of lines/polygons: its WKT is the geometry
     if not (lon or lat) and not (found_lon and found_lat and found_lon != found_lat):
         column = geometry_column(columns, frame=frame)
         if column:
@@ -286,6 +299,8 @@ def check_coordinates(name: str, x: np.ndarray, y: np.ndarray, labels: np.ndarra
     here = _in_hangzhou(x, y)
     swapped_here = _in_hangzhou(y, x)
     if x.size and not here.any() and swapped_here.mean() >= 0.5:
+        if unit == "feature":  # a vector file: its coordinate order, not columns
+            raise fail(CoordinateError, "swapped_axes", name, x=f"{x[0]:.10g}", y=f"{y[0]:.10g}")
         raise fail(CoordinateError, "swapped", name, lon=lon, lat=lat)
     for bad, axis, values, column in ((bad_x, "longitude", x, lon), (bad_y, "latitude", y, lat)):
         if bad.any():

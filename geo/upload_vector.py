@@ -19,7 +19,7 @@ import pyogrio
 from geo.errors import UploadGeometryError, UploadReadError
 from geo.errors import upload_error as fail
 from geo.io import _PYOGRIO_ERRORS
-from geo.upload_geometry import from_wkb
+from geo.upload_geometry import from_wkb, wkb_kind
 from geo.upload_table import decode_text
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,6 @@ def raw_frame(name: str, data: bytes, driver: str, *, encoding: str | None = Non
         geoms, unreadable = from_wkb(np.asarray(wkb, dtype=object))
         if unreadable.size:
             raise fail(UploadGeometryError, "unsupported_geometry", name, where=f"feature {unreadable[0] + 1}",
-                       feature=int(unreadable[0]) + 1, count=int(unreadable.size),
-                       kind=str(meta.get("geometry_type") or "?"))
+                       feature=int(unreadable[0]) + 1, count=int(unreadable.size), kind=wkb_kind(wkb[unreadable[0]]))
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(geoms)))
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms), crs=meta.get("crs")), layers

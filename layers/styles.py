@@ -26,9 +26,10 @@ COLOURS: dict[str, dict[str, str]] = {
                      "big_science_facility": "#be123c", "*": "#1d4ed8"},
     "companies": {"company": "#db2777", "fund": "#15803d", "*": "#db2777"},
     UPLOAD_LAYER: {"*": "#d6336c"},  # the visitor's own layer (geo.upload_layer, ui/upload.py)
-    "events": {"launch": "#f97316", "opening": "#fb923c", "move_in": "#84cc16", "signing": "#06b6d4",
-               "founding": "#14b8a6", "release": "#8b5cf6", "meeting": "#64748b", "conference": "#3b82f6",
-               "competition": "#e11d48", "hackathon": "#f43f5e", "policy_launch": "#a16207", "*": "#f97316"},
+    # one distinct colour per event kind: the map, its legend and the overview's events chart (ui/charts.py)
+    "events": {"launch": "#ea580c", "opening": "#0d9488", "move_in": "#65a30d", "signing": "#0ea5e9",
+               "founding": "#7c3aed", "release": "#db2777", "meeting": "#475569", "conference": "#1e40af",
+               "competition": "#dc2626", "hackathon": "#eab308", "policy_launch": "#92400e", "*": "#ea580c"},
 }
 # Marker radius (px) of point features per layer.
 RADIUS: dict[str, int] = {"parks": 8, "institutions": 7, "companies": 5, "events": 4, "plans": 6, "districts": 5,

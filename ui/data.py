@@ -26,6 +26,7 @@ from geo.geometry import round_geometries
 from geo.io import Atlas, data_version, load_atlas
 from geo.precision import anchors, uncertainty
 from geo.schema import KINDS
+from geo.spatial_index import index_for
 from geo.timeline import first_dates as _first_dates
 from geo.timeline import month_span as _month_span
 from layers.points import points_group, points_payload
@@ -63,6 +64,7 @@ def load(directory: str, content_hash: str) -> Loaded:
         return Loaded(atlas=Atlas(layers={}, sources={}, hash=content_hash, data_dir=path),
                       errors=(relative_paths(message, path),))
     atlas, problems = load_atlas(path, strict=False)
+    index_for(atlas)  # the spatial index is built with the atlas, once per version, not on a visitor's first click
     return Loaded(atlas=atlas, errors=problems)
 
 

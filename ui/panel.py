@@ -63,7 +63,8 @@ def _overview(atlas: Atlas, view, counts: dict[str, int], event_ids: list[str]) 
     st.markdown(f"{visible}\n\n**{t('active_filters', lang)}**: "  # one element, not three
                 f"{md(', '.join(active)) if active else md(t('none', lang))}")
     if "events" in atlas.layers:
-        charts.events_over_time(data_dir(), atlas.hash, lang, tuple(event_ids), "events" in view.layers)
+        charts.events_over_time(data_dir(), atlas.hash, lang, tuple(event_ids), "events" in view.layers,
+                                view.period)
     charts.district_comparison(atlas, lang, selected=None)
 
 
@@ -160,8 +161,8 @@ def _quotes(facts: list[dict], lang: str) -> None:
         return
     lines = []
     for fact in quoted:
-        label = fact.get(f"label_{lang}") or fact.get("label_zh") or fact.get("attribute") or ""
-        line = f"*{md(label)}*: 「{md(fact['quote_zh'].strip())}」"
+        label = display(fact.get(f"label_{lang}") or fact.get("label_zh") or fact.get("attribute") or "", lang)
+        line = f"*{md(label)}*: 「{md(fact['quote_zh'].strip())}」"  # the quote as printed (Traditional stays)
         derived = note(fact, "derived", lang)
         lines.append(line + (f"  \n↳ {md(derived)}" if derived else ""))
     st.markdown(f"**{md(t('quotes', lang))}**  \n" + "  \n".join(lines))
@@ -274,7 +275,7 @@ def _nearby(atlas: Atlas, feature_id: str, row, lang: str, listed: set[str]) -> 
 
 
 def _near_distance(atlas: Atlas, row, other_id: str, metres: float, lang: str) -> str:
-    """A nearby feature's distance in words: "1.41 公里"; not "0 米" when the two only share a stand-in point
+    """A nearby feature's distance in words: "1.4 公里"; not "0 米" when the two only share a stand-in point
     (either stands at its parent's, district's or city's position: "同一代表位置" / "same placeholder position"),
     nor when one is an area the other touches or lies in ("在范围内或相接" / "inside or touching")."""
     if metres >= 0.5:

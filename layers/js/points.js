@@ -1,7 +1,8 @@
 // Point features of the atlas (every point layer below the canvas threshold) in one Leaflet.markercluster
 // group: points sharing a spot, or a few pixels apart at the current zoom, become one group marker with a count;
 // a click fans them out (spiderfy) with legs from the true position, so every point can be hovered and clicked.
-// Positions are never moved: the fan is a display state of the group, undone on the next zoom.
+// Positions are never moved: the fan is a display state of the group, undone on the next zoom or a click on the
+// map elsewhere, kept when a click on a point selects it (the page reruns and draws the groups anew).
 // Hovering a point draws where it may really be (geodesic circle of its precision, or its anchor's footprint).
 // Strings in the data are HTML-escaped on the server (layers/escape.py); the labels in `t` are ours.
 (function () {
@@ -80,12 +81,14 @@
       if (!map) { return; }
       var foot = footprint(map, p.foot);
       if (foot) {
-        L.polygon(foot.getLatLngs(), {className: "atlas-uncertainty atlas-unc-hover", color: "#111827", weight: 2,
+        L.polygon(foot.getLatLngs(), {className: "atlas-uncertainty atlas-unc-hover atlas-unc-hover-foot",
+                                     color: "#111827", weight: 2,
                                      dashArray: "6 5", fill: true, fillOpacity: 0.06, interactive: false}).addTo(hover);
       }
-      if (p.prec > 0) {
-        L.polygon(circle(e.target.getLatLng(), p.prec),
-                  {className: "atlas-uncertainty atlas-unc-hover", color: "#111827", weight: 1.5, dashArray: "4 4",
+      if (p.prec > 0) {  // around the true position: a fanned-out marker stands on its leg's end meanwhile
+        L.polygon(circle(e.target._preSpiderfyLatlng || e.target.getLatLng(), p.prec),
+                  {className: "atlas-uncertainty atlas-unc-hover atlas-unc-hover-circle", color: "#111827",
+                   weight: 1.5, dashArray: "4 4",
                    fill: true, fillOpacity: 0.05, interactive: false}).addTo(hover);
       }
       if (!hover._map) { hover.addTo(map); }
@@ -101,7 +104,10 @@
     var markers = [];
     data.layers.forEach(function (collection) {
       L.geoJSON(collection, {
-        pointToLayer: function (f, ll) { return L.circleMarker(ll, L.extend({pane: PANE}, styles[f.properties.s])); },
+        // bubblingMouseEvents false: a click on a point is not also a click on the map, which closes the fan
+        pointToLayer: function (f, ll) {
+          return L.circleMarker(ll, L.extend({pane: PANE, bubblingMouseEvents: false}, styles[f.properties.s]));
+        },
         onEachFeature: function (f, layer) {
           layer.bindTooltip(tip(f.properties, t), {sticky: true, className: "atlas-tip"});
           layer.on("mouseover", showUncertainty).on("mouseout", hideUncertainty);
@@ -116,7 +122,32 @@
       e.layer.openTooltip();
     });
     var registry = options.registry || "atlasPoints";  // window.atlasPoints (atlas), window.atlasUploadPoints
-    group.on("add", function () { window[registry] = group; });  // for tests and the page's own scripts
+    // The fan stays open across the page's reruns (a click selects, the page reruns, the groups are drawn anew):
+    // the ids of the fanned group are kept on window until the visitor closes it (a click on the map elsewhere,
+    // a zoom, another group), and the new group fans the group holding them out again.
+    var FAN = "__atlasFan_" + registry, removing = false;
+    group.on("spiderfied", function (e) {
+      window[FAN] = e.cluster.getAllChildMarkers().map(function (m) { return m.feature.properties.id; });
+    });
+    group.on("unspiderfied", function () { if (!removing) { window[FAN] = null; } });
+    var onRemove = group.onRemove;
+    group.onRemove = function (map) {
+      removing = true;
+      try { return onRemove.call(this, map); } finally { removing = false; }
+    };
+    function refan() {
+      var ids = window[FAN], map = group._map;
+      if (!ids || !map) { return; }
+      var wanted = {};
+      ids.forEach(function (id) { wanted[id] = true; });
+      var marker = markers.filter(function (m) { return wanted[m.feature.properties.id]; })[0];
+      var parent = marker && group.getVisibleParent(marker);
+      if (parent && parent !== marker && parent.spiderfy) { parent.spiderfy(); }
+    }
+    group.on("add", function () {
+      window[registry] = group;  // for tests and the page's own scripts
+      setTimeout(refan, 0);
+    });
     group.on("remove", function () { hover.remove(); if (window[registry] === group) { window[registry] = null; } });
     group.atlasMarkers = markers;
     return group;

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-import pyarrow as pa
+import pandas as pd
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
@@ -14,6 +14,7 @@ from geo.timeline import first_dates, month_span, timeline
 from layers.definitions import DEFAULT_LAYERS
 from tests.app.test_app import counts_in_labels, map_args, map_features, query
 from tests.common import block, nodes, panel_text, plain
+from ui.charts import spec_encoding, spec_layers, spec_rows
 from ui.facts import article_labels
 from ui.timeline import date_text
 
@@ -185,11 +186,14 @@ def test_overview_charts_the_visible_events(app, atlas):
     at = app(basemap="none", period="/".join(PERIOD))
     (chart,) = [c for c in at.get("vega_lite_chart") if c.proto.id and "events_chart" in c.proto.id]
     spec = json.loads(chart.proto.spec)
-    (dataset,) = chart.proto.datasets  # Streamlit sends the chart's data as Arrow
-    rows = pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+    assert not chart.proto.datasets  # a plain dict spec with its data inline (built once, cached)
+    rows = pd.DataFrame(spec_rows(spec))
     assert sorted(rows["id"]) == sorted(expected(atlas, PERIOD)["events"])
-    assert list(rows["start"]) == sorted(rows["start"])  # oldest first
-    assert [p["name"] for p in spec["params"]] == ["event"] and spec["params"][0]["select"]["fields"] == ["id"]
+    assert list(rows["x"]) == sorted(rows["x"])  # oldest first
+    (params,) = [layer["params"] for layer in spec_layers(spec) if "params" in layer]
+    assert [p["name"] for p in params] == ["event"] and params[0]["select"]["fields"] == ["id"]
+    assert spec_encoding(spec)["x"]["scale"]["domain"] == [{"year": 2024, "month": 10, "date": 1},
+                                                                   {"year": 2025, "month": 7, "date": 1}]
     assert f"**事件时间线** ({len(rows)})" in plain("\n".join(m.value for m in at.markdown))
 
 

@@ -235,7 +235,7 @@ def test_workbook_sheets_are_named_and_chosen(app):
     assert "gen\\_two\\_data\\_sheets\\.xlsx (3)" in toggles(at)
     assert any("read sheet 杭州" in w.value for w in at.warning)
     sheet = at.selectbox(key="upload_sheet")
-    assert sheet.options == ["Detect (the sheet with coordinates: 杭州)", "杭州", "宁波"]
+    assert sheet.options == ["Detect: 杭州", "杭州", "宁波"]
     sheet.set_value("宁波").run()
     assert "gen\\_two\\_data\\_sheets\\.xlsx (1)" in toggles(at)
 
@@ -255,3 +255,45 @@ def test_detect_says_which_system_the_columns_name(app):
     crs = at.selectbox(key="upload_crs")
     assert crs.value == "auto" and crs.options[0] == "Detect: BD-09"
     assert join_table(at)["District"].tolist() == ["Xihu District", "Xihu District", "Binjiang District"]
+
+
+def _refusals():
+    from tests.geo.test_upload_corpus import REFUSALS
+
+    return [(name, options) for name, options, _expect in REFUSALS
+            if not name.startswith("pyogrio:") and not options]
+
+
+@pytest.mark.parametrize(("name", "options"), _refusals())
+def test_every_refused_corpus_file_is_a_message_never_a_traceback(app, name, options):
+    at = upload_corpus(app(), name)
+    assert not at.exception
+    assert len(at.error) == 1 and "无法读取上传的文件" in at.error[0].value
+    shown = at.error[0].value.replace("\\", "")
+    assert name in shown and "Traceback" not in shown and "pyogrio_" not in shown
+
+
+def test_an_upload_with_its_own_precision_keeps_it_on_the_map_and_in_the_panel(app):
+    import json
+    import re
+
+    at = app()
+    content = "名称,lon,lat,精度\n有精度的点,120.13,30.27,250\n没有精度的点,120.14,30.28,\n".encode()
+    at.file_uploader(key="upload_file_0").set_value(("precision.csv", content, "text/csv")).run()
+    assert not at.exception
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    (payload,) = [json.loads(m) for m in re.findall(r'L\.atlasPoints\((\{.*?\}), \{"animate"', script)
+                  if '"layer":"upload"' in m]
+    props = {f["properties"]["id"]: f["properties"] for layer in payload["layers"] for f in layer["features"]}
+    assert (props["up_1"]["prec"], props["up_1"]["prec_text"], props["up_1"]["approx"]) == (250.0, "250 米", False)
+    assert (props["up_2"]["prec"], props["up_2"]["prec_text"], props["up_2"]["approx"]) == (None, "", True)
+    at.session_state["sel"] = "up_1"
+    at.run()
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    assert "atlas-sel-up_1" in script and "atlas-unc-up_1" in script  # the circle of its 250 m
+    assert any("位置精度: ±250 米" in m.value for m in at.markdown)
+    at.session_state["sel"] = "up_2"
+    at.run()
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    assert "atlas-sel-up_2" in script and "atlas-unc-up_2" not in script  # no made-up circle
+    assert any("位置精度未知" in m.value for m in at.markdown)

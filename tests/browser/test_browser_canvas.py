@@ -67,7 +67,7 @@ def test_an_atlas_layer_over_500_points_is_a_canvas_and_a_click_selects_a_point(
     assert here, "the clicked point is one of the layer's features"
     selected = app.page.wait_for_function(
         "(ids) => ids.find(id => document.querySelector('" + MAP_IFRAME + "').contentDocument"
-        ".querySelector('.atlas-sel-' + id))", list(here), timeout=30_000).json_value()
+        ".querySelector('.atlas-sel-' + id))", arg=list(here), timeout=30_000).json_value()
     app.wait_idle()
     assert here[selected] in app.selected_panel_text()
 

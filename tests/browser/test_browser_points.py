@@ -116,13 +116,13 @@ def test_hover_draws_where_a_point_may_be(app, hooks, shipped):
     frame.wait_for_function("() => !!window.atlasPoints")
     app.reveal(fid)
     app.mouse_on(fid)
-    frame.wait_for_selector(".atlas-unc-hover", state="attached", timeout=5_000)
+    frame.wait_for_selector(".atlas-unc-hover-circle", state="attached", timeout=5_000)
     dist = frame.evaluate("""(fid) => {
         const m = window.atlasPoints.atlasMarkers.find(m => m.feature.properties.id === fid);
         let ring = null;
-        window.map.eachLayer(l => { if (l.options && (l.options.className || '').includes('atlas-unc-hover')
+        window.map.eachLayer(l => { if (l.options && (l.options.className || '').includes('atlas-unc-hover-circle')
                                         && l.getLatLngs && !ring) ring = l.getLatLngs()[0]; });
-        return ring.map(ll => window.map.distance(m.getLatLng(), ll));
+        return ring.map(ll => window.map.distance(m._preSpiderfyLatlng || m.getLatLng(), ll));  // true position
     }""", fid)
     radius = float(row["location_precision_m"])
     assert all(abs(d - radius) / radius < 0.01 for d in dist)
@@ -158,3 +158,67 @@ def test_offline_amap_says_so_on_the_map(app, hooks, guard):
     assert "无底图" in notice
     assert guard.problems() and all("autonavi.com" in u for u in guard.problems())  # only tiles were tried
     guard.blocked.clear()  # those were the point of this test
+
+
+FANNED = "co_westlake_robotics"  # placed at 紫金港科技城 (±5.6 km) with some 40 others: in a group until fanned out
+
+# In the map frame: the marker of ``fid``: where it stands now (fanned out or not), its true position, whether its
+# group is fanned out, and the hover circle's distances from the true position (none when not drawn).
+_FAN_JS = """(fid) => {
+    const m = window.atlasPoints.atlasMarkers.find(m => m.feature.properties.id === fid);
+    const now = m.getLatLng(), truth = m._preSpiderfyLatlng || now;
+    let ring = null;
+    window.map.eachLayer(l => { if (l.options && (l.options.className || '').includes('atlas-unc-hover-circle')
+                                    && l.getLatLngs && !ring) ring = l.getLatLngs()[0]; });
+    return {now: [now.lat, now.lng], truth: [truth.lat, truth.lng], onMap: !!m._map,
+            fanned: !!window.atlasPoints._spiderfied,
+            dist: ring ? ring.map(ll => window.map.distance(truth, ll)) : null};
+}"""
+
+
+def test_hover_circle_of_a_fanned_point_is_at_its_true_position(app, hooks, shipped):
+    _layer, row = shipped.feature(FANNED)
+    app.open(**{hooks.basemap_param: hooks.no_tiles})
+    frame = app.map_frame()
+    frame.wait_for_function("() => !!window.atlasPoints")
+    app.reveal(FANNED)  # fans its group out
+    app.mouse_on(FANNED)
+    frame.wait_for_selector(".atlas-unc-hover-circle", state="attached", timeout=5_000)
+    got = frame.evaluate(_FAN_JS, FANNED)
+    assert got["fanned"] and got["onMap"]
+    assert got["truth"] == pytest.approx([row.geometry.y, row.geometry.x], abs=1e-6)  # the stored position
+    assert frame.evaluate("([a, b]) => window.map.distance(a, b)", [got["now"], got["truth"]]) > 1, \
+        "the marker is not fanned out: the test would not tell the positions apart"
+    radius = float(row["location_precision_m"])
+    assert all(abs(d - radius) / radius < 0.01 for d in got["dist"]), (min(got["dist"]), max(got["dist"]))
+
+
+def test_a_fanned_point_stays_fanned_after_a_click_until_the_map_is_clicked(app, hooks):
+    app.open(**{hooks.basemap_param: hooks.no_tiles, hooks.layers_param: "parks,institutions,companies"})
+    frame = app.map_frame()
+    frame.wait_for_function("() => !!window.atlasPoints")
+    app.reveal(FANNED)
+    app.mouse_on(FANNED, click=True)
+    app.wait_for_selected(FANNED)
+    frame = app.map_frame()
+    frame.wait_for_function("(fid) => window.atlasPoints && window.atlasPoints._spiderfied && "
+                            "window.atlasPoints.atlasMarkers.find(m => m.feature.properties.id === fid)._map",
+                            arg=FANNED, timeout=10_000)
+    app.page.wait_for_timeout(600)  # the fan's animation
+    got = frame.evaluate(_FAN_JS, FANNED)
+    assert got["fanned"] and got["onMap"] and got["now"] != pytest.approx(got["truth"], abs=1e-7)
+    # a click on the map away from every point closes it
+    spot = frame.evaluate("""() => {
+        const size = window.map.getSize();
+        for (let y = size.y - 60; y > 60; y -= 23) for (let x = 60; x < size.x - 60; x += 29) {
+            const hit = document.elementFromPoint(x, y);
+            if (hit && hit.id === 'map_div') return [x, y];
+        }
+        return null;
+    }""")
+    assert spot, "no empty spot on the map"
+    box = app.page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    app.page.mouse.click(box["x"] + spot[0], box["y"] + spot[1])
+    frame.wait_for_function("() => !window.atlasPoints._spiderfied", timeout=5_000)
+    app.wait_idle()
+    assert app.map_frame().evaluate(_FAN_JS, FANNED)["fanned"] is False

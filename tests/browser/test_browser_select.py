@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from ui.facts import display, value_text
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,11 +32,12 @@ def assert_facts_and_articles(app, props: dict) -> None:
     popover gives the headline."""
     panel = app.selected_panel_text()
     for fact in props["facts"]:
-        assert f"{fact['label_zh']}: " in panel and str(fact["value"]) in panel, fact["label_zh"]
+        assert f"{display(fact['label_zh'], 'zh')}: {value_text(fact, 'zh')}" in panel, fact["label_zh"]
     assert not app.scrolls_sideways(".st-key-side_panel"), "the side panel scrolls sideways"
     for sid, headline in headlines({f["source"] for f in props["facts"]}).items():
         article = app.popover(f"facts_src_{sid}")
-        assert sid in article and headline in article, f"{sid} {headline} missing from the article popover"
+        assert display(headline, "zh") in article, f"{sid} {headline} missing from the article popover"
+        assert sid not in article, f"the internal id {sid} is shown in the article popover"
 
 
 def test_click_on_xihu_shows_its_facts_and_articles(app, hooks):

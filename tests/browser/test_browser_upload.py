@@ -37,6 +37,13 @@ def test_upload_gbk_csv_shows_toggle_join_table_and_exports(app, hooks):
     for row, (fid, name, district) in zip(rows, [("up_1", "示例企业甲", "西湖区"), ("up_2", "示例园区乙", "西湖区"),
                                                   ("up_3", "示例项目丙", "滨江区")], strict=True):
         assert {fid, name, district} <= set(row), row  # GBK decoded, joined to its district
+    assert not [cell for row in rows for cell in row if cell in ("None", "nan")]  # no nearest: an empty cell
+
+    app.wait_for_feature("up_2")  # hovering an uploaded point: its precision is unknown, and the tooltip says so
+    app.mouse_on("up_2")
+    tip = app.map_frame().locator(".leaflet-tooltip.atlas-tip").filter(has_text="示例园区乙")
+    tip.wait_for(timeout=10_000)
+    assert "位置精度未知" in tip.inner_text() and "±" not in tip.inner_text()
 
     for fid, name in [("up_1", "示例企业甲"), ("up_3", "示例项目丙")]:  # drawn on the map, and clickable
         app.wait_for_feature(fid)

@@ -73,7 +73,9 @@ def test_bad_geometry_text_is_named_by_index():
     (("WGS84经度 WGS84纬度",), "wgs84"),
     (("lng lat", "百度坐标"), "bd09"),  # the sheet names it
     (("lng lat", None, "poi_gcj02"), "gcj02"),  # the file name names it
-    (("lng lat", None, "wgs84_to_gcj02"), None),  # names two: no guess
+    (("lng lat", None, "wgs84_to_gcj02"), "gcj02"),  # names two: the one ending the name
+    (("lng lat", None, "upload-baidu-pois_joined_2026-01-01_gcj02"), "gcj02"),  # the atlas's export name
+    (("lng lat", None, "gcj02_vs_wgs84_check"), None),  # names two, neither at the end: no guess
     (("lon lat", None, "sites"), None),
     (("bdlng badge",), None),  # "bd" inside a word is not Baidu
 ])
@@ -128,3 +130,73 @@ def test_an_unexpected_failure_is_logged_for_the_operator_and_named_for_the_visi
         read_upload("x.geojson", b'{"type": "FeatureCollection", "features": []}', UploadOptions())
     assert "secret" not in str(err.value) and err.value.code == "unreadable"
     assert "x.geojson" in caplog.text and "45 bytes" in caplog.text and "RuntimeError" in caplog.text
+
+
+@pytest.mark.parametrize("name", ["gen_earth_two_folders_extdata.kml", "gen_nested_folders.kml",
+                                  "gen_mymaps_empty_first_folder.kml", "gdal_placemark_in_root_and_subfolder.kml",
+                                  "gen_gbk_declared.kml", "gen_3d_gcj02.kml"])
+def test_kml_read_as_one_document_equals_folder_by_folder(monkeypatch, name):
+    """Many folders are read as one flattened document (GDAL would parse the file again for each folder): the
+    same features, columns and values as reading each folder."""
+    from geo import upload_kml
+    from tests.common import TEST_DATA_DIR
+
+    data = (TEST_DATA_DIR / "upload" / "corpus" / name).read_bytes()
+    by_folder = read_upload(name, data).gdf
+    monkeypatch.setattr(upload_kml, "FLATTEN_FROM", 0)
+    flat = read_upload(name, data).gdf
+    assert sorted(flat.columns) == sorted(by_folder.columns)
+    for column in by_folder.columns:
+        assert flat[column].tolist() == by_folder[column].tolist(), column
+
+
+def test_a_kml_with_hundreds_of_folders_is_read_once():
+    marks = "".join(f"<Folder><name>f{i}</name><Placemark><name>p{i}</name><Point><coordinates>120.{i:03d},30.2"
+                    f"</coordinates></Point></Placemark></Folder>" for i in range(300))
+    kml = f'<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>d</name>{marks}</Document></kml>'
+    gdf = read_upload("many.kml", kml.encode()).gdf
+    assert gdf["folder"].tolist() == [f"f{i}" for i in range(300)] and gdf["name"].tolist()[-1] == "p299"
+
+
+def test_kmz_without_kml_is_named():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("files/icon.png", b"x")
+    with pytest.raises(UploadReadError, match=r"^map\.kmz: the KMZ holds no \.kml"):
+        read_upload("map.kmz", buffer.getvalue())
+
+
+def test_trailing_empty_columns_are_not_columns():
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in (["名称", "经度", "纬度"], ["甲", 120.1, 30.2]):
+        sheet.append(row)
+    sheet.cell(row=1, column=200).number_format = "0.00"  # formatting far right: openpyxl reports 200 columns
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert list(read_upload("wide.xlsx", buffer.getvalue()).gdf.columns) == ["upload_id", "name", "名称", "经度",
+                                                                             "纬度", "geometry"]
+    csv = "名称,经度,纬度,,\n甲,120.1,30.2,,\n".encode()
+    assert list(read_upload("t.csv", csv).gdf.columns) == ["upload_id", "name", "名称", "经度", "纬度", "geometry"]
+
+
+def test_every_message_has_its_chinese_text_with_the_same_values():
+    import string
+
+    from geo.errors import ERROR_TEXT
+    from ui.upload_text import ERROR_TEXT_ZH
+
+    def fields(template: str) -> set[str]:
+        return {f[1] for f in string.Formatter().parse(template) if f[1]}
+
+    assert set(ERROR_TEXT) == set(ERROR_TEXT_ZH)
+    for code, text in ERROR_TEXT.items():
+        assert fields(text) == fields(ERROR_TEXT_ZH[code]), code
+        assert "detail" not in fields(text), code  # library messages go to the log, not to the visitor

@@ -122,6 +122,7 @@ def json_files() -> None:
              [-180.0, -90.00000000000001]]
     write("gen_float_noise_180.geojson", geojson([feature("Fiji part", [noisy], "Polygon"),
                                                   feature("Antarctica part", [polar], "Polygon")]))
+    write("gen_lat_lon_order.geojson", geojson([feature(n, [y, x]) for n, x, y in SITES]))
     write("gen_real_out_of_range.geojson", geojson([feature("bad", [181.5, 30.2])]))
     # JSON that is not GeoJSON: a records array with coordinates, an API response, a TopoJSON.
     write("gen_records_array.json", json.dumps([{"name": n, "lng": x, "lat": y} for n, x, y in SITES],
@@ -282,6 +283,9 @@ def more_files() -> None:
             broken.writestr(info, content[: len(content) // 2] if info.filename.endswith("sheet2.xml") else content)
     write("gen_broken_sheet_xml.xlsx", buffer.getvalue())
     write("gen_collection_without_features.geojson", '{"type": "FeatureCollection"}')
+    excel("gen_note_row_names_system.xlsx", {"Sheet1": [["企业名单", None, None], ["坐标系：百度（BD-09）", None, None],
+                                                      ["名称", "经度", "纬度"],
+                                                      *[[n, *bd(i)] for i, n in enumerate(NAMES)]]})
     write("gen_old_excel.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     write("gen_xls_renamed.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
 
