@@ -40,7 +40,7 @@ def test_article_popover_shows_each_quote_with_outlet_and_date(app, hooks, lang)
         assert f"{label}: 「{fact['quote_zh']}」" in article, (label, fact["quote_zh"])
     if lang == "en":  # the Chinese labels stay out of the English view; the quotes are Chinese by nature
         assert props["facts"][0]["label_zh"] not in article.replace(props["facts"][0]["quote_zh"], "")
-    assert not app.scrolls_sideways('[data-testid="stPopoverBody"]')
+    assert not app.scrolls_sideways(".st-key-side_panel")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
