@@ -37,7 +37,7 @@ def cut(text: str, start: int, end: int) -> str:
     """A quote around text[start:end]: its sentence part, at most QUOTE_MAX characters."""
     left = max((text.rfind(c, 0, start) for c in _BREAK + "，"), default=-1) + 1
     right = min((i for i in (text.find(c, end) for c in _BREAK + "，") if i >= 0), default=len(text))
-    if end - left + 0 > QUOTE_MAX:
+    if end - left > QUOTE_MAX:
         left = max(left, end - QUOTE_MAX + 6)
     right = min(right, left + QUOTE_MAX)
     return text[left:right].strip("，、：")
@@ -82,6 +82,18 @@ def propose(fact: dict, props: dict, text: str) -> str | None:
     return cut(text, a, b)
 
 
+def _dump(name: str, fc: dict) -> str:
+    """The layer file in its own style: one feature per line (plans, parks), geometry on one line (city,
+    districts, as data/apply_attributes.py writes them), else indented JSON."""
+    if name in ("plans.geojson", "parks.geojson"):
+        return '{"type":"FeatureCollection","features":[\n' + ",\n".join(
+            json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in fc["features"]) + "\n]}\n"
+    if name in ("city.geojson", "districts.geojson"):
+        from apply_attributes import dumps_compact  # data/ is on sys.path when run as a script
+        return dumps_compact(fc)
+    return json.dumps(fc, ensure_ascii=False, indent=1) + "\n"
+
+
 def _layer_files():
     for _lid, (name, _zh, _en) in LAYERS.items():
         path = DATA / name
@@ -111,7 +123,7 @@ def main(argv: list[str]) -> int:
                     if held is not None:
                         held["facts"][n]["quote_zh"] = quote
         if write:
-            path.write_text(json.dumps(fc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            path.write_text(_dump(path.name, fc), encoding="utf-8")
     if write:
         for p, a in attrs.items():
             p.write_text(json.dumps(a, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

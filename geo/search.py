@@ -122,6 +122,9 @@ class UniqueForms:
     chars_sorted: list[str]  # characters sorted (the overlap score is an LCS of sorted characters)
     lengths: np.ndarray
     chinese: np.ndarray  # has a Chinese character
+    padded: pd.Series  # " " + spaced: a word start is " " + the query
+    latin_at: np.ndarray  # positions of the forms without Chinese characters (Latin fuzzy runs on these only)
+    latin_spaced: list[str]
 
 
 @dataclass(eq=False)
@@ -175,10 +178,13 @@ class SearchIndex:
         codes, uniques = pd.factorize(self.forms["form"])
         forms = pd.Series(uniques, dtype=object)
         spaced = self.forms.groupby(codes)["spaced"].first().reindex(range(len(forms))).fillna("")
-        return UniqueForms(forms=forms, codes=codes, spaced=spaced.reset_index(drop=True),
+        spaced = spaced.reset_index(drop=True)
+        chinese = forms.str.contains(_CJK.pattern, regex=True).to_numpy()
+        latin_at = np.flatnonzero(~chinese)
+        return UniqueForms(forms=forms, codes=codes, spaced=spaced,
                            chars_sorted=["".join(sorted(f)) for f in uniques],
-                           lengths=forms.str.len().to_numpy().astype(float),
-                           chinese=forms.str.contains(_CJK.pattern, regex=True).to_numpy())
+                           lengths=forms.str.len().to_numpy().astype(float), chinese=chinese,
+                           padded=" " + spaced, latin_at=latin_at, latin_spaced=spaced.iloc[latin_at].tolist())
 
     @cached_property
     def pinyin_forms(self) -> pd.DataFrame:
@@ -257,12 +263,12 @@ def _tiers_for(index: SearchIndex, needle: str, latin: bool) -> tuple[np.ndarray
     if latin:
         spaced_needle = normalize_text(needle)
         # substring only at a word's start for Latin queries ("ai" is not in "chain")
-        contains = prefix | u.spaced.str.contains(r"(?:^|\s)" + re.escape(spaced_needle), regex=True).to_numpy()
-        if len(needle) >= 4:
-            ratios = process.cdist([spaced_needle], list(u.spaced), scorer=fuzz.partial_ratio, dtype=np.uint8,
+        contains = prefix | u.padded.str.contains(" " + spaced_needle, regex=False).to_numpy()
+        if len(needle) >= 4 and len(u.latin_at):
+            ratios = process.cdist([spaced_needle], u.latin_spaced, scorer=fuzz.partial_ratio, dtype=np.uint8,
                                    score_cutoff=LATIN_FUZZY_MIN)[0]
-            fuzzy = (ratios >= LATIN_FUZZY_MIN) & ~u.chinese
-            score_u = ratios / 100.0
+            fuzzy[u.latin_at] = ratios >= LATIN_FUZZY_MIN
+            score_u[u.latin_at] = ratios / 100.0
     elif len(needle) >= 2:
         lcs = process.cdist([needle], list(u.forms), scorer=LCSseq.similarity, dtype=np.int32)[0]
         overlap = process.cdist(["".join(sorted(needle))], u.chars_sorted, scorer=LCSseq.similarity,

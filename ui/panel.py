@@ -161,8 +161,8 @@ def _quotes(facts: list[dict], lang: str) -> None:
         return
     lines = []
     for fact in quoted:
-        label = fact.get(f"label_{lang}") or fact.get("label_zh") or fact.get("attribute") or ""
-        line = f"*{md(label)}*: 「{md(fact['quote_zh'].strip())}」"
+        label = display(fact.get(f"label_{lang}") or fact.get("label_zh") or fact.get("attribute") or "", lang)
+        line = f"*{md(label)}*: 「{md(fact['quote_zh'].strip())}」"  # the quote as printed (Traditional stays)
         derived = note(fact, "derived", lang)
         lines.append(line + (f"  \n↳ {md(derived)}" if derived else ""))
     st.markdown(f"**{md(t('quotes', lang))}**  \n" + "  \n".join(lines))

@@ -26,8 +26,24 @@ def event_when(row, lang: str) -> str:
         res = resolution(text)
     except DateError:
         return "" if text is None else str(text)
-    label = t(f"res_{res}", lang)
-    return f"{date_text(text, lang)}（{label}）" if lang == "zh" else f"{date_text(text, lang)} ({label})"
+    label, when = t(f"res_{res}", lang), _qualified(date_text(text, lang), _date_qualifier(row), lang)
+    return f"{when}（{label}）" if lang == "zh" else f"{when} ({label})"
+
+
+# an event's date bounded within its resolution (the date fact's date_qualifier, issue 15): 2024年末 / late 2024
+_DATE_QUALIFIER = {"early": ("{}初", "early {}"), "late": ("{}末", "late {}"), "before": ("{}之前", "before {}"),
+                   "after": ("{}之后", "after {}")}
+
+
+def _date_qualifier(row) -> str | None:
+    facts = row.get("facts")
+    return next((f.get("date_qualifier") for f in (facts if isinstance(facts, list) else [])
+                 if isinstance(f, dict) and f.get("attribute") == "date" and f.get("date_qualifier")), None)
+
+
+def _qualified(text: str, qualifier: str | None, lang: str) -> str:
+    forms = _DATE_QUALIFIER.get(qualifier)
+    return forms[0 if lang == "zh" else 1].format(text) if forms else text
 
 
 def first_date_info(atlas: Atlas, feature_id: str, lang: str) -> tuple[str, str]:

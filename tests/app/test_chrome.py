@@ -15,7 +15,7 @@ def test_the_chinese_stylesheet_replaces_each_english_string():
     for selector, _words, _size in CHROME_ZH:
         assert f"{selector} {{ visibility: hidden; font-size: 0 !important; }}" in style
     contents = re.findall(r'content: "([^"]*)"', style)
-    assert contents == ["上传", "单个文件不超过 20MB", "按回车键确认"]
+    assert contents == ["上传", "单个文件不超过 20MB", "按回车键确认", "没有匹配的选项"]
     assert not [c for c in contents if re.search(r"[A-Za-z]{3,}", c)]
 
 

@@ -171,6 +171,10 @@ def test_undated_feature_is_marked(app, atlas):
     ("ev_zijin_ten_policy", "en", "Apr 2024 (to the month)"),
     ("ev_muyu_space_launch", "zh", "2025年（仅知年份）"),
     ("ev_runmiao_plan", "en", "Nov–Dec 2025 (a period)"),
+    # issue 15: bounded within the year as the article says (2024年年末, 元旦前, 2025年年初)
+    ("ev_deepseek_v3_release", "zh", "2024年末（仅知年份）"),
+    ("ev_lihe_moves_in", "en", "late 2024 (year only)"),
+    ("ev_china_compute_valley_proposed", "zh", "2025年初（仅知年份）"),
 ])
 def test_event_panel_shows_its_date_at_its_resolution(app, atlas, event_id, lang, when):
     at = app(sel=event_id, lang=lang, basemap="none")

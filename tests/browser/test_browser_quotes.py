@@ -32,13 +32,15 @@ def test_article_popover_shows_each_quote_with_outlet_and_date(app, hooks, lang)
     article = app.popover("facts_src_s000")
     heading = "原文" if lang == "zh" else "Original wording (原文, Chinese as printed)"
     assert heading in article
-    assert ("2026-01-01 – 2026-02-28" in article) and (("未署媒体" if lang == "zh" else "Outlet not named") in article)
+    published = "2026年1—2月" if lang == "zh" else "Jan–Feb 2026"  # the publication window as months, one format
+    assert (published in article) and (("未署媒体" if lang == "zh" else "Outlet not named") in article)
+    assert "2026-01-01" not in article and "s000" not in article  # no ISO range, no internal id
     for fact in (f for f in props["facts"] if f["source"] == "s000"):
         label = fact[f"label_{lang}"]
         assert f"{label}: 「{fact['quote_zh']}」" in article, (label, fact["quote_zh"])
     if lang == "en":  # the Chinese labels stay out of the English view; the quotes are Chinese by nature
         assert props["facts"][0]["label_zh"] not in article.replace(props["facts"][0]["quote_zh"], "")
-    assert not app.scrolls_sideways('[data-testid="stPopoverBody"]')
+    assert not app.scrolls_sideways(".st-key-side_panel")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

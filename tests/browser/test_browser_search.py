@@ -14,8 +14,15 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
-from tests.browser.conftest import _GRID_JS as GRID_JS  # noqa: E402
-
+# The header texts (by column index) and the rendered cells' texts of an st.dataframe's accessible grid.
+GRID_JS = """(grid) => {
+    const headers = {};
+    grid.querySelectorAll('th[role=columnheader]').forEach(th => {
+        headers[String(Number(th.getAttribute('aria-colindex')) - 1)] = th.textContent; });
+    const cells = [...grid.querySelectorAll('[data-testid^="glide-cell-"]')]
+        .map(td => [td.dataset.testid, td.textContent]);
+    return [headers, cells];
+}"""
 ISO_DATE = re.compile(r"\b(19|20)\d\d-\d\d\b")
 
 
@@ -89,6 +96,10 @@ def test_enter_in_the_kind_filter_picks_the_typed_kind_or_nothing(app, hooks):
     box = _kinds(app).locator("input")
     box.click()
     box.type("zzzz")
+    empty = app.page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid="stMultiSelectDropdown"] [role="option"] > span:not([data-item-hl])')]
+        .map(e => [getComputedStyle(e).visibility, getComputedStyle(e, '::after').content])""")
+    assert empty == [["hidden", '"没有匹配的选项"']], empty  # not Streamlit's "No results"
     box.press("Enter")
     app.page.keyboard.press("Escape")
     app.wait_idle()
