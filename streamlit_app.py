@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.io import Atlas
+from geo.io.atlas import Atlas
 from layers.basemaps import available
 from ui import data, layout, mapview, panel, session, sidebar, table, upload
 from ui.i18n import t

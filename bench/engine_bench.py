@@ -2,7 +2,7 @@
 
 Two measurements on the synthetic atlas of N companies (bench/synthetic.py, default 100k):
 
-- **Panel at N**: the side panel's queries (``geo.spatial.inside`` for polygons, ``related``, ``nearby`` at 2 km)
+- **Panel at N**: the side panel's queries (``geo.core.spatial.inside`` for polygons, ``related``, ``nearby`` at 2 km)
   for 西湖区 (dist_xihu), 紫金港科技城 (park_zijingang) and 云谷中心 (park_yungu_center), warm (atlas loaded). The
   first call of each query after loading is reported apart ("first": it may build an index once per atlas
   version); the figure is the median of ``--repeat`` calls after it.
@@ -63,8 +63,8 @@ def _timed(fn, *args):
 
 def panel(data_dir: Path, repeat: int) -> list[dict]:
     """Warm timings of the panel's queries for the SELECTIONS."""
-    from geo.io import load_atlas
-    from geo.spatial import inside, nearby, related
+    from geo.core.spatial import inside, nearby, related
+    from geo.io.atlas import load_atlas
 
     loaded = load_atlas(data_dir)
     atlas = loaded[0] if isinstance(loaded, tuple) else loaded

@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
-from geo.io import load_atlas  # noqa: E402
+from geo.io.atlas import load_atlas  # noqa: E402
 from layers.definitions import DEFAULT_LAYERS  # noqa: E402
 
 

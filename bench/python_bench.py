@@ -89,9 +89,9 @@ def measure_app(app: Path, data_dir: Path, *, repeat: int = 5, filter_changes: i
 
 
 def export_timing(data_dir: Path, repeat: int = 3) -> dict:
-    """geo.export.to_geojson of the companies layer (full properties): median time and size."""
-    from geo.export import to_geojson
-    from geo.io import load_atlas
+    """geo.io.export.to_geojson of the companies layer (full properties): median time and size."""
+    from geo.io.atlas import load_atlas
+    from geo.io.export import to_geojson
 
     gdf = load_atlas(data_dir).layers["companies"]
     times, size = [], 0

@@ -2,7 +2,7 @@
 
 Measures, in one run and on the same data, the atlas against ``GeoDataFrame.explore()`` handed to st_folium:
 the default view, a filter change, synthetic company layers of 1k/10k/100k points (bench/synthetic.py, loaded
-through geo.io via ATLAS_DATA_DIR), the GeoJSON export of 100k features, the render switch (bench/render_bench.py)
+through geo.io.atlas via ATLAS_DATA_DIR), the GeoJSON export of 100k features, the render switch (bench/render_bench.py)
 and, in headless Chromium on warm servers, first drawn feature and pans next to a bare page. Every timing is the
 median of several repeats. Prints a table and writes bench/out/results.json (+ results.md), and a dated copy
 bench/results-<date>.json to commit.
@@ -130,7 +130,7 @@ def table(r: dict) -> str:
                      f"{'yes' if a['filter_keeps_map'] else 'no'} | {a['cold_run_s']:.1f} |")
     if "export_100k" in p:
         x = p["export_100k"]
-        lines += ["", f"GeoJSON export (geo.export.to_geojson, full properties) of {x['features']} features: "
+        lines += ["", f"GeoJSON export (geo.io.export.to_geojson, full properties) of {x['features']} features: "
                   f"{x['export_s']:.2f} s, {x['export_bytes'] / 1e6:.1f} MB."]
     b = r.get("browser")
     if b:

@@ -1,4 +1,4 @@
-"""Search at scale: ``geo.search.ranked`` on the shipped atlas with N synthetic companies added, against a
+"""Search at scale: ``geo.core.search.ranked`` on the shipped atlas with N synthetic companies added, against a
 peer in the same run: one plain substring pass (pandas ``str.contains``) over the same compact names, the
 cheapest search there is (no ranking, no fuzzy, no pinyin).
 
@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from bench.synthetic import write_atlas
-from geo.io import load_atlas
-from geo.search import index_for, ranked
+from geo.core.search import index_for, ranked
+from geo.io.atlas import load_atlas
 
 QUERIES = {"chinese": ["云谷", "紫金港", "合成企业001234"], "latin": ["yungu", "cloud valley", "zijingang"],
            "fuzzy": ["信创产业园", "大运河未来城", "西胡大学"]}

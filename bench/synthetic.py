@@ -4,7 +4,7 @@
 
 Writes a complete atlas directory: the layer files and ``sources.json`` of ``--source`` are copied and
 ``companies.geojson`` is replaced by N synthetic companies (``--mode replace``, the default) or gets them
-appended after the real ones (``--mode extend``). The output loads through ``geo.io.load_atlas`` and passes
+appended after the real ones (``--mode extend``). The output loads through ``geo.io.atlas.load_atlas`` and passes
 ``python -m geo.validate``.
 
 The data is fake and says so: every feature carries ``"synthetic": true``, a name and description that
@@ -28,10 +28,10 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
+from geo.core.geometry import DECIMALS
+from geo.core.schema import LAYERS, TAGS
+from geo.core.spatial import area_km2
 from geo.errors import LayerError
-from geo.geometry import DECIMALS
-from geo.schema import LAYERS, TAGS
-from geo.spatial import area_km2
 
 DEFAULT_SEED = 20261122
 SOURCE_DIR = Path(__file__).resolve().parents[1] / "data"

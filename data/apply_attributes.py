@@ -23,8 +23,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from geo.core.schema import FACT_REQUIRED, QUALIFIERS, TAGS  # noqa: E402
 from geo.errors import DanglingReferenceError, LayerError, SchemaError  # noqa: E402
-from geo.schema import FACT_REQUIRED, QUALIFIERS, TAGS  # noqa: E402
 
 DATA_DIR = Path(__file__).resolve().parent
 # layer file -> attributes file (relative to the data directory)
@@ -60,7 +60,7 @@ def load_attributes(path: Path) -> dict[str, dict]:
                 _fail(SchemaError, path, fid, f"'{key}' must be a list of non-empty strings")
         bad_tags = [t for t in attrs.get("tags", []) if t not in TAGS]
         if bad_tags:
-            _fail(SchemaError, path, fid, f"unknown tags {bad_tags} (not in geo.schema.TAGS)")
+            _fail(SchemaError, path, fid, f"unknown tags {bad_tags} (not in geo.core.schema.TAGS)")
         for key in ("description_zh", "description_en"):
             if key in attrs and not (isinstance(attrs[key], str) and attrs[key].strip()):
                 _fail(SchemaError, path, fid, f"'{key}' must be a non-empty string")

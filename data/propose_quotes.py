@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.io import read_articles, read_sources  # noqa: E402
-from geo.quotes import QUOTE_MAX, matching_numbers, simplify, squeeze  # noqa: E402
-from geo.schema import LAYERS  # noqa: E402
+from geo.core.schema import LAYERS  # noqa: E402
+from geo.io.read import read_articles, read_sources  # noqa: E402
+from geo.validate.quote_text import QUOTE_MAX, matching_numbers, simplify, squeeze  # noqa: E402
 
 DATA = ROOT / "data"
 _BREAK = "。；！？\n"

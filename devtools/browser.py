@@ -295,7 +295,7 @@ class AppPage:
 
     def layer_toggle(self, layer: str):
         """The sidebar toggle of one layer (its label starts with the layer's Chinese name)."""
-        from geo.schema import LAYERS
+        from geo.core.schema import LAYERS
 
         return self.sidebar.locator('[data-testid="stCheckbox"]').filter(has_text=LAYERS[layer][1]).first
 

@@ -10,7 +10,7 @@ For each article (or the one given), in the order of the text:
   next editor sees what is missing at a glance.
 
 The articles' texts are read from ``--articles DIR`` (default: ``../shared/seeds`` beside the repository, as
-for ``geo.validate``) by each source's ``seed_file``. An editors' tool: the app never imports it.
+for ``geo.validate.checks``) by each source's ``seed_file``. An editors' tool: the app never imports it.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.io import SOURCES_FILE, load_atlas, read_articles, read_sources
-from geo.quotes import RELATIVE_DATE_WORDS, locate, numbers, paragraph_of, segments, squeeze
+from geo.io.atlas import load_atlas
+from geo.io.read import SOURCES_FILE, read_articles, read_sources
+from geo.validate.quote_text import RELATIVE_DATE_WORDS, locate, numbers, paragraph_of, segments, squeeze
 
 DEFAULT_ARTICLES = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 _MEASURE = set("个個家项項名位条條席所场場支年月日大批宗期台万萬亿億元米轮輪倍成%")

@@ -1,7 +1,7 @@
 """Basemaps and the coordinate system their tiles use.
 
 ONE RULE: overlays are drawn in the system of the current tiles. Amap tiles are GCJ-02, so every overlay
-is converted WGS84 -> GCJ-02 (geo.crs) before it reaches folium; OSM, CARTO Positron, Tianditu (CGCS2000,
+is converted WGS84 -> GCJ-02 (geo.core.crs) before it reaches folium; OSM, CARTO Positron, Tianditu (CGCS2000,
 within a metre or so of WGS84) and the no-tiles basemap use WGS84 as stored.
 """
 
@@ -20,7 +20,7 @@ class Basemap:
     id: str
     label_zh: str
     label_en: str
-    system: str  # geo.crs system name of the tiles
+    system: str  # geo.core.crs system name of the tiles
     tiles: tuple[str, ...] = ()  # URL templates, bottom first (e.g. imagery, then labels)
     attr: str = ""
     subdomains: str = "abc"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo.schema import LAYERS, UPLOAD_LAYER
+from geo.core.schema import LAYERS, UPLOAD_LAYER
 
 # Properties of every display feature, built by layers.render.display_collection.
 # ``prec``: location precision in metres (None when unknown); ``prec_text``: it as the page writes distances ("" when

@@ -20,9 +20,9 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 from shapely.geometry import mapping
 
-from geo.crs import to_system
-from geo.geometry import round_geometries
-from geo.precision import approximate_mask
+from geo.core.crs import to_system
+from geo.core.geometry import round_geometries
+from geo.core.precision import approximate_mask
 from layers import assets
 from layers.definitions import LAYER_DEFS
 from layers.escape import escape, escape_properties
@@ -116,7 +116,7 @@ def display_collection(gdf: gpd.GeoDataFrame, layer: str, text: DisplayText, sys
     ("" when unknown: the tooltip then says so).
 
     ``spots`` maps a feature id to (name of the place it stands at, that place's id if it is an area, else "")
-    (see geo.precision.anchors); without it a feature stands at itself.
+    (see geo.core.precision.anchors); without it a feature stands at itself.
     """
     definition = LAYER_DEFS[layer]
     lang = text.lang

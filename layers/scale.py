@@ -32,9 +32,9 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
-from geo.crs import get_transform
-from geo.geometry import DECIMALS, type_names
-from geo.precision import approximate_mask
+from geo.core.crs import get_transform
+from geo.core.geometry import DECIMALS, type_names
+from geo.core.precision import approximate_mask
 from layers.styles import colour
 
 # The layer's code (about 4 KB), loaded like layers/js/points.js.

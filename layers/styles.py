@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from geo.schema import UPLOAD_LAYER
+from geo.core.schema import UPLOAD_LAYER
 
 # layer -> kind -> colour; "*" is the layer's default.
 COLOURS: dict[str, dict[str, str]] = {
@@ -25,7 +25,7 @@ COLOURS: dict[str, dict[str, str]] = {
                      "research_institute": "#0e7490", "innovation_platform": "#0891b2",
                      "big_science_facility": "#be123c", "*": "#1d4ed8"},
     "companies": {"company": "#db2777", "fund": "#15803d", "*": "#db2777"},
-    UPLOAD_LAYER: {"*": "#d6336c"},  # the visitor's own layer (geo.upload_layer, ui/upload.py)
+    UPLOAD_LAYER: {"*": "#d6336c"},  # the visitor's own layer (geo.io.upload_layer, ui/upload.py)
     # one distinct colour per event kind: the map, its legend and the overview's events chart (ui/charts.py)
     "events": {"launch": "#ea580c", "opening": "#0d9488", "move_in": "#65a30d", "signing": "#0ea5e9",
                "founding": "#7c3aed", "release": "#db2777", "meeting": "#475569", "conference": "#1e40af",
@@ -43,7 +43,7 @@ def colour(layer: str, kind: str | None) -> str:
 
 
 def css_classes(props: Mapping[str, Any]) -> str:
-    """``atlas-f-<id> atlas-layer-<layer>`` (ids follow geo.schema.ID_PATTERN, layers are schema keys)."""
+    """``atlas-f-<id> atlas-layer-<layer>`` (ids follow geo.core.schema.ID_PATTERN, layers are schema keys)."""
     return f"atlas-f-{props.get('id', '')} atlas-layer-{props.get('layer', '')}"
 
 

@@ -15,8 +15,8 @@ def mini_dir():
 
 @pytest.fixture(scope="session")
 def mini_atlas():
-    """The mini atlas loaded through geo.io.load_atlas (shared; do not mutate its frames)."""
-    from geo.io import load_atlas
+    """The mini atlas loaded through geo.io.atlas.load_atlas (shared; do not mutate its frames)."""
+    from geo.io.atlas import load_atlas
 
     return load_atlas(MINI_DIR)
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.io import Atlas
-from geo.schema import KINDS, LAYERS
-from geo.timeline import Month, event_interval
+from geo.core.schema import KINDS, LAYERS
+from geo.core.timeline import Month, event_interval
+from geo.io.atlas import Atlas
 from layers.styles import HIGHLIGHT_COLOUR, colour
 from ui import data, session
 from ui.facts import is_target, unit
@@ -176,7 +176,7 @@ def district_comparison(atlas: Atlas, lang: str, selected: str | None) -> None:
 
 def events_frame(atlas: Atlas, event_ids: tuple[str, ...], lang: str) -> pd.DataFrame:
     """One row per event: id, name, kind (id), kind_label, date (at its resolution, with it), short (the date
-    alone), place, and the months its date covers (first, last: geo.timeline.Month), oldest first."""
+    alone), place, and the months its date covers (first, last: geo.core.timeline.Month), oldest first."""
     from ui.timeline import date_text, event_when  # ui.timeline imports ui.data as this module does: no cycle
 
     events = atlas.layers.get("events")

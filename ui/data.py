@@ -1,4 +1,4 @@
-"""Data for the page: the atlas (geo.io.load_atlas, strict=False) read once per content hash, and serialised
+"""Data for the page: the atlas (geo.io.atlas.load_atlas, strict=False) read once per content hash, and serialised
 map/export strings cached on plain keys (directory, atlas hash, layer, filter values, coordinate system,
 language) — never on frames.
 
@@ -18,17 +18,17 @@ import geopandas as gpd
 import streamlit as st
 from shapely.geometry import mapping
 
-from geo.crs import transform_geometry
+from geo.core.crs import transform_geometry
+from geo.core.filters import Filters, apply_filters, search
+from geo.core.geometry import round_geometries
+from geo.core.precision import anchors, uncertainty
+from geo.core.schema import KINDS
+from geo.core.spatial_index import index_for
+from geo.core.timeline import first_dates as _first_dates
+from geo.core.timeline import month_span as _month_span
 from geo.errors import LayerError, relative_paths
-from geo.export import to_geojson
-from geo.filters import Filters, apply_filters, search
-from geo.geometry import round_geometries
-from geo.io import Atlas, data_version, load_atlas
-from geo.precision import anchors, uncertainty
-from geo.schema import KINDS
-from geo.spatial_index import index_for
-from geo.timeline import first_dates as _first_dates
-from geo.timeline import month_span as _month_span
+from geo.io.atlas import Atlas, data_version, load_atlas
+from geo.io.export import to_geojson
 from layers.points import points_group, points_payload
 from layers.prerendered import prerender
 from layers.render import DisplayText, display_collection, overlay_group, split_points
@@ -50,13 +50,13 @@ class Loaded:
 
 
 def current_hash(directory: str) -> str:
-    """The data's content hash, checked by file stat on every run (geo.io.data_version): hashed only on change."""
+    """The data's content hash, checked by file stat on every run (geo.io.atlas.data_version): hashed only on change."""
     return data_version(directory) if Path(directory).is_dir() else ""
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def load(directory: str, content_hash: str) -> Loaded:
-    """geo.io.load_atlas(directory, strict=False): every readable, valid layer; the others reported."""
+    """geo.io.atlas.load_atlas(directory, strict=False): every readable, valid layer; the others reported."""
     path = Path(directory)
     if not path.is_dir():
         message = str(LayerError("data directory not found (set ATLAS_DATA_DIR or run from the repository)",
@@ -80,14 +80,14 @@ def _filters(fkey: tuple) -> Filters:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def month_span(directory: str, content_hash: str) -> tuple[str, str] | None:
-    """(first, last) month ("YYYY-MM") of every date in the data (geo.timeline.month_span), None if undated."""
+    """(first, last) month ("YYYY-MM") of every date in the data (geo.core.timeline.month_span), None if undated."""
     span = _month_span(load(directory, content_hash).atlas)
     return (str(span[0]), str(span[1])) if span else None
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def first_dates(directory: str, content_hash: str) -> dict[str, str]:
-    """feature id -> the first date the articles give for it (geo.timeline.first_dates); undated ids absent."""
+    """feature id -> the first date the articles give for it (geo.core.timeline.first_dates); undated ids absent."""
     return _first_dates(load(directory, content_hash).atlas)
 
 
@@ -145,7 +145,7 @@ def display_text(layer: str, lang: str, kinds: dict[str, str] | None = None) -> 
 def display_parts(gdf: gpd.GeoDataFrame, layer: str, text: DisplayText, system: str,
                   spots: dict[str, tuple[str, str]] | None = None) -> tuple[dict, dict]:
     """(areas and lines, points) display GeoJSON of a layer frame in the display schema (an atlas layer or the
-    upload, geo.upload_layer)."""
+    upload, geo.io.upload_layer)."""
     return split_points(display_collection(gdf, layer, text, system, spots=spots))
 
 
@@ -172,7 +172,7 @@ def points_json(directory: str, content_hash: str, layers: tuple[str, ...], fkey
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def uncertainty_json(directory: str, content_hash: str, feature_id: str, system: str) -> str | None:
-    """Display GeoJSON of where ``feature_id`` may really be (geo.precision.uncertainty), in ``system``."""
+    """Display GeoJSON of where ``feature_id`` may really be (geo.core.precision.uncertainty), in ``system``."""
     atlas = load(directory, content_hash).atlas
     if feature_id not in atlas:
         return None
@@ -237,7 +237,7 @@ def highlight_json(directory: str, content_hash: str, feature_id: str, system: s
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def export_json(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, crs: str) -> str:
-    """GeoJSON of the filtered features of ``layers`` with full, unescaped properties (geo.export)."""
+    """GeoJSON of the filtered features of ``layers`` with full, unescaped properties (geo.io.export)."""
     atlas = load(directory, content_hash).atlas
     ids = visible_ids(directory, content_hash, fkey)
     frames = {lid: frame(atlas, lid, ids[lid]) for lid in layers if lid in ids}

@@ -4,7 +4,7 @@ reads "2025年11—12月" / "Nov–Dec 2025". ISO dates never reach the page."""
 
 from __future__ import annotations
 
-from geo.timeline import DateError, parse_date
+from geo.core.timeline import DateError, parse_date
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -37,7 +37,7 @@ def _span(start: str, end: str, lang: str) -> str:
 
 
 def is_date(text) -> bool:
-    """Whether ``text`` is a date or period geo.timeline reads ("2025", "2025-08", "2025-11/2025-12")."""
+    """Whether ``text`` is a date or period geo.core.timeline reads ("2025", "2025-08", "2025-11/2025-12")."""
     if not isinstance(text, str) or not text.strip():
         return False
     try:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from geo.export_files import FORMATS
+from geo.io.export_files import FORMATS
 from ui.i18n import t
 
 EAGER_MAX = 2000  # features

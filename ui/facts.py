@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
-from geo.search import to_simplified
+from geo.core.search import to_simplified
 from ui.dates import date_text, is_date
 from ui.i18n import t
 

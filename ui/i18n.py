@@ -1,12 +1,12 @@
 """Every interface string, Chinese and English, in one table. Data labels (layers, kinds, tags) come from
-geo.schema."""
+geo.core.schema."""
 
 from __future__ import annotations
 
 import math
 import numbers
 
-from geo.schema import KINDS, LAYERS, LOCATION_BASES, TAGS, UNKNOWN_BASIS, UPLOAD_LAYER
+from geo.core.schema import KINDS, LAYERS, LOCATION_BASES, TAGS, UNKNOWN_BASIS, UPLOAD_LAYER
 from ui.upload_text import UPLOAD_STRINGS
 
 LANGS = ("zh", "en")

@@ -72,7 +72,7 @@ _TO_HEADING = """<span class="atlas-panel-top" data-sel="{sel}"></span><script>
 def to_heading(sel: str) -> None:
     """At the top of the side panel: a new selection (or back to the overview) shows the panel from its heading.
     The element changes with the selection only, so the script runs once per new selection; ids are
-    geo.schema.ID_PATTERN (no markup), escaped all the same."""
+    geo.core.schema.ID_PATTERN (no markup), escaped all the same."""
     st.html(_TO_HEADING.format(sel=escape(sel or "")), unsafe_allow_javascript=True)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.io import Atlas
-from geo.precision import precision_known
+from geo.core.precision import precision_known
+from geo.io.atlas import Atlas
 from ui.facts import note
 from ui.i18n import basis_label, distance, name, t
 from ui.text import md

@@ -3,7 +3,7 @@ tool, legend) via streamlit-folium, so filters, basemap and language switches ke
 feature selects it without moving the map; a selection made elsewhere fits the map to it.
 
 Every layer is drawn by the same code: the atlas's layers and the visitor's upload (layer ``upload``, converted
-once into the display schema by geo.upload_layer) go through layers.render (areas and lines), layers.points (the
+once into the display schema by geo.io.upload_layer) go through layers.render (areas and lines), layers.points (the
 point groups) or, above layers.scale.CANVAS_THRESHOLD points, layers.scale's canvas."""
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import streamlit as st
 import streamlit_folium
 from shapely.geometry import mapping
 
-from geo.crs import transform_geometry
-from geo.geometry import round_geometries, type_names
-from geo.io import Atlas
-from geo.precision import geodesic_circle, precision_known
-from geo.schema import KINDS, UPLOAD_LAYER
+from geo.core.crs import transform_geometry
+from geo.core.geometry import round_geometries, type_names
+from geo.core.precision import geodesic_circle, precision_known
+from geo.core.schema import KINDS, UPLOAD_LAYER
+from geo.io.atlas import Atlas
 from layers import scale
 from layers.basemaps import BASEMAPS, basemap_group
 from layers.escape import escape

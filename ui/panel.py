@@ -11,11 +11,11 @@ import re
 
 import streamlit as st
 
-from geo.io import Atlas
-from geo.precision import is_approximate
-from geo.schema import LAYERS
-from geo.spatial import inside, nearby, related
-from geo.timeline import facts_in_period
+from geo.core.precision import is_approximate
+from geo.core.schema import LAYERS
+from geo.core.spatial import inside, nearby, related
+from geo.core.timeline import facts_in_period
+from geo.io.atlas import Atlas
 from ui import charts, session, timeline
 from ui.data import data_dir
 from ui.dates import window_text
@@ -119,7 +119,7 @@ def _distance(metres, lang: str) -> str:
 def _facts(atlas: Atlas, row, lang: str, key: str, first: int | None = None, span=None) -> None:
     """One line per fact ("label: ≥ 200 个（目标）· 2025-07 · 文1"), then one popover per cited article with
     its details; no table, so nothing scrolls sideways. ``first`` facts are shown, the rest in an expander.
-    With a period ``span`` only the facts whose as_of overlaps it (geo.timeline.facts_in_period)."""
+    With a period ``span`` only the facts whose as_of overlaps it (geo.core.timeline.facts_in_period)."""
     every = [f for f in (row.get("facts") or []) if isinstance(f, dict)]
     facts = facts_in_period(every, span)
     if len(facts) < len(every):
@@ -241,7 +241,7 @@ def _by_layer(atlas: Atlas, ids) -> list[str]:
 
 
 def _related(atlas: Atlas, groups: dict[str, list[str]], layer: str, lang: str) -> set[str]:
-    """Related features (geo.spatial.related) by relation, each with its count; returns the ids listed (the
+    """Related features (geo.core.spatial.related) by relation, each with its count; returns the ids listed (the
     lists below skip them). A district's own features are listed once, under Inside (区内要素), not here."""
     relations = [r for r in RELATIONS if groups.get(r) and not (layer == "districts" and r == "in_district")]
     if not relations:

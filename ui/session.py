@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.schema import LAYERS
+from geo.core.schema import LAYERS
 from ui.state import View, from_query, layer_key, normal_period
 
 SEL = "sel"  # the selected feature id ("" for none); not a widget
@@ -17,7 +17,7 @@ SPAN = "_period_span"  # (first, last) month of the data's dates, or None: the s
 def init(*, basemaps: list[str], district_ids: dict[str, str], feature_ids: set[str],
          span: tuple[str, str] | None = None) -> tuple[str, ...]:
     """On a session's first run, put the URL's view into the widget keys; returns the URL's warnings.
-    ``span`` (the months of the data's dates, geo.timeline.month_span) is kept for every run."""
+    ``span`` (the months of the data's dates, geo.core.timeline.month_span) is kept for every run."""
     state = st.session_state
     state[SPAN] = tuple(span) if span else None
     if state.get(INIT):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.io import Atlas
-from geo.schema import KINDS, LAYERS, TAGS
+from geo.core.schema import KINDS, LAYERS, TAGS
+from geo.io.atlas import Atlas
 from layers.basemaps import BASEMAPS
 from ui import chrome, data, session, upload
 from ui.i18n import LANGS, kind_label, layer_label, t, tag_label

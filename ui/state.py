@@ -5,7 +5,7 @@ The query string reproduces a view: ``?layers=parks,companies&districts=330106&k
 comma-separated; an absent
 parameter means the default, ``layers=`` (empty) means no layer; unknown layer ids are dropped (and named
 in the warnings), and when none of the asked layers is valid the default layers are shown. ``period`` is two
-months within the span of the data's dates (geo.timeline.month_span); any date or period geo.timeline reads is
+months within the span of the data's dates (geo.core.timeline.month_span); any date or period geo.core.timeline reads is
 accepted and clipped to that span, and the full span is the default (absent). Widgets own the
 state during a session (their keys are the names in KEYS); the URL is read once per session and written back
 after every run.
@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from geo.filters import Filters
-from geo.schema import ID_PATTERN, KINDS, LAYERS, TAGS
-from geo.timeline import DateError, Month, parse_date
+from geo.core.filters import Filters
+from geo.core.schema import ID_PATTERN, KINDS, LAYERS, TAGS
+from geo.core.timeline import DateError, Month, parse_date
 from layers.basemaps import DEFAULT_BASEMAP
 from layers.definitions import DEFAULT_LAYERS
 from ui.i18n import DEFAULT_LANG, LANGS
@@ -48,7 +48,7 @@ class View:
 
     @property
     def filters(self) -> Filters:
-        """The geo.filters.Filters of this view (all layers: counts are shown for hidden ones too)."""
+        """The geo.core.filters.Filters of this view (all layers: counts are shown for hidden ones too)."""
         return Filters(districts=self.districts, kinds=self.kinds, tags=self.tags, text=self.q, period=self.period)
 
     @property
@@ -100,7 +100,7 @@ def normal_period(value, span: tuple[str, str] | None) -> tuple[str, ...]:
 
 
 def parse_period(raw: str, span: tuple[str, str] | None) -> tuple[str, ...] | None:
-    """The URL's ``period`` (any date or period geo.timeline reads: 2024-10/2025-06, 2025, 2025-07-15) as
+    """The URL's ``period`` (any date or period geo.core.timeline reads: 2024-10/2025-06, 2025, 2025-07-15) as
     months clipped to ``span``; None when it does not parse or lies wholly outside the span."""
     try:
         first, last = parse_date(raw)

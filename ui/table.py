@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.export import export_filename
-from geo.export_files import export_bytes
-from geo.io import Atlas
+from geo.io.atlas import Atlas
+from geo.io.export import export_filename
+from geo.io.export_files import export_bytes
 from layers.scale import subset
 from ui import data, export, session
 from ui.facts import display
@@ -109,7 +109,7 @@ def render_export(atlas: Atlas, directory: str, view) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def export_file(directory: str, content_hash: str, chosen: tuple[str, ...], fkey: tuple, crs: str, fmt: str) -> bytes:
-    """The export file of the filtered features of ``chosen`` in ``fmt`` (geo.export / geo.export_files)."""
+    """The export file of the filtered features of ``chosen`` in ``fmt`` (geo.io.export / geo.io.export_files)."""
     if fmt == "geojson":
         return data.export_json(directory, content_hash, chosen, fkey, crs).encode("utf-8")
     atlas = data.load(directory, content_hash).atlas

@@ -1,14 +1,14 @@
 """Time in the side panel: dates read at their resolution, a feature's first date (or "undated"), and its
-timeline (geo.timeline.timeline: its events and dated facts in order, each with its article label), cut to the
+timeline (geo.core.timeline.timeline: its events and dated facts in order, each with its article label), cut to the
 period chosen in the sidebar. Events in the timeline are buttons that select the event."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from geo.io import Atlas
-from geo.timeline import DateError, Period, overlaps, parse_date, resolution
-from geo.timeline import timeline as feature_timeline
+from geo.core.timeline import DateError, Period, overlaps, parse_date, resolution
+from geo.core.timeline import timeline as feature_timeline
+from geo.io.atlas import Atlas
 from ui import data, session
 from ui.dates import MONTHS_EN, date_text, is_date, month_label  # noqa: F401 - the one date format, re-exported
 from ui.facts import article_labels, display, value_text

@@ -2,7 +2,7 @@
 a selected uploaded feature, and ``current()`` for the map.
 
 Session only: the file stays in the uploader widget of this session (Streamlit keeps it in memory and drops it
-with the session or when "remove" resets the widget); nothing is written to ``data/`` or to disk (geo.upload
+with the session or when "remove" resets the widget); nothing is written to ``data/`` or to disk (geo.io.upload
 reads from memory). ``st.session_state`` holds plain values only (the uploader generation, the file's id, name
 and sha256); the parsed layer, the join and the export are cached with ``st.cache_data`` on (sha256, options),
 so a rerun reuses them. Errors are shown with ``st.error`` in the interface language, naming file, place and
@@ -18,12 +18,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo.crs import SYSTEMS
+from geo.core.crs import SYSTEMS
+from geo.core.join import DEFAULT_RADIUS_M, join_upload, nearby_upload
 from geo.errors import UploadError
-from geo.export import upload_filename
-from geo.export_files import export_bytes
-from geo.join import DEFAULT_RADIUS_M, join_upload, nearby_upload
-from geo.upload import (
+from geo.io.export import upload_filename
+from geo.io.export_files import export_bytes
+from geo.io.upload import (
     CRS_CHOICES,
     ENCODINGS,
     TABLE_FORMATS,
@@ -34,8 +34,8 @@ from geo.upload import (
     upload_driver,
     workbook_sheets,
 )
-from geo.upload_layer import as_layer
-from geo.upload_system import LABELS
+from geo.io.upload_layer import as_layer
+from geo.io.upload_system import LABELS
 from ui import data, export, session
 from ui.i18n import distance, layer_label, t
 from ui.location import location
@@ -56,7 +56,7 @@ TABLE_MAX_ROWS = 1000
 class Uploaded:
     """The current upload: ``gdf`` is WGS84 as read (upload_id, name, the file's properties, geometry: the panel's
     properties and the export), ``layer`` the same rows in the display schema as layer ``upload``
-    (geo.upload_layer.as_layer: what the map, the canvas, the selection and the precision text use)."""
+    (geo.io.upload_layer.as_layer: what the map, the canvas, the selection and the precision text use)."""
 
     key: str  # sha256 prefix + options: changes exactly when the layer changes (use it as a cache key)
     name: str  # the file's name (untrusted text: escape it)
@@ -190,7 +190,7 @@ def current() -> Uploaded | None:
 
 @st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
 def _layer(key: str, _gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The upload in the display schema (geo.upload_layer.as_layer), converted once per upload ``key``."""
+    """The upload in the display schema (geo.io.upload_layer.as_layer), converted once per upload ``key``."""
     return as_layer(_gdf)
 
 

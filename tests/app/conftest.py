@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.io import load_atlas
+from geo.io.atlas import load_atlas
 from tests.common import REAL_DATA_DIR, ROOT
 
 APP = str(ROOT / "streamlit_app.py")
@@ -30,7 +30,7 @@ def app(monkeypatch):
 
 @pytest.fixture(scope="module")
 def atlas():
-    """The shipped atlas (data/), loaded through geo.io."""
+    """The shipped atlas (data/), loaded through geo.io.atlas."""
     return load_atlas(REAL_DATA_DIR)
 
 

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.crs import wgs84_to_gcj02
-from geo.filters import Filters, apply_filters
-from geo.schema import LAYERS
-from geo.spatial import nearby, related
+from geo.core.crs import wgs84_to_gcj02
+from geo.core.filters import Filters, apply_filters
+from geo.core.schema import LAYERS
+from geo.core.spatial import nearby, related
 from layers.definitions import DEFAULT_LAYERS, DISPLAY_COLUMNS
 from tests.common import MINI_DIR, REAL_DATA_DIR, TEST_DATA_DIR, block, nodes
 from ui.facts import value_text

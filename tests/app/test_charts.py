@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from geo.timeline import Month
+from geo.core.timeline import Month
 from layers.styles import COLOURS, colour
 from ui.charts import chart_spec, events_frame, events_spec, main_window, spec_encoding, spec_layers, spec_rows
 from ui.i18n import kind_label

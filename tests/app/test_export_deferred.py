@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from geo.io import atlas_hash
+from geo.io.read import atlas_hash
 from tests.common import REAL_DATA_DIR
 from ui.export import EAGER_MAX, eager_or_deferred
 from ui.state import View

@@ -72,7 +72,7 @@ def test_no_figure_in_the_data_reads_wrong():
     import json
     import re
 
-    from geo.search import to_simplified
+    from geo.core.search import to_simplified
     from tests.common import ROOT
 
     checked = 0
@@ -143,7 +143,7 @@ def test_article_labels_follow_the_registry_order():
 
 
 def test_district_chart_units_follow_the_language_and_skip_targets(tmp_path):
-    from geo.io import load_atlas
+    from geo.io.atlas import load_atlas
     from tests.common import copy_mini, edit_feature
     from ui.charts import comparable_facts
 

@@ -11,9 +11,9 @@ from collections import Counter
 
 import pytest
 
-from geo.filters import Filters, apply_filters
-from geo.search import ranked
-from geo.spatial import inside, related
+from geo.core.filters import Filters, apply_filters
+from geo.core.search import ranked
+from geo.core.spatial import inside, related
 from layers.definitions import DEFAULT_LAYERS
 from tests.common import MINI_DIR, block, edit_feature, nodes, panel_text, plain, read_json, write_json
 from ui.dates import window_text
@@ -177,7 +177,7 @@ def test_the_panel_has_no_fixed_height_scroll_box_inside(app, feature_id):
 
 
 def _expected_results(atlas, text: str, layers, **filters) -> set[str]:
-    """What geo.search finds among the features that pass the filters on the shown layers."""
+    """What geo.core.search finds among the features that pass the filters on the shown layers."""
     passed = apply_filters(atlas, Filters(layers=tuple(layers), **filters))
     return set(ranked(atlas, text, ids={fid for gdf in passed.values() for fid in gdf["id"]})["id"])
 

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from geo.precision import is_approximate
-from geo.spatial import nearby
+from geo.core.precision import is_approximate
+from geo.core.spatial import nearby
 from ui.i18n import name
 
 ID = re.compile(r"^[a-z]+_[a-z0-9_]+$")

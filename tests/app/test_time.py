@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from geo.filters import Filters, apply_filters
-from geo.timeline import first_dates, month_span, timeline
+from geo.core.filters import Filters, apply_filters
+from geo.core.timeline import first_dates, month_span, timeline
 from layers.definitions import DEFAULT_LAYERS
 from tests.app.test_app import counts_in_labels, map_args, map_features, query
 from tests.common import block, nodes, panel_text, plain
@@ -79,7 +79,7 @@ def test_clear_all_resets_the_period(app, atlas):
 
 @pytest.mark.parametrize(("given", "kept"), [
     ("2024-10/2025-06", "2024-10/2025-06"),
-    ("2025", "2025-01/2025-12"),                 # any date geo.timeline reads, as the months it covers
+    ("2025", "2025-01/2025-12"),                 # any date geo.core.timeline reads, as the months it covers
     ("2025-09-17", "2025-09/2025-09"),
     ("1990/2025-06", "2003-01/2025-06"),         # clipped to the span of the data
 ])

@@ -258,7 +258,7 @@ def test_detect_says_which_system_the_columns_name(app):
 
 
 def _refusals():
-    from tests.geo.test_upload_corpus import REFUSALS
+    from tests.geo.io.test_upload_corpus import REFUSALS
 
     return [(name, options) for name, options, _expect in REFUSALS
             if not name.startswith("pyogrio:") and not options]

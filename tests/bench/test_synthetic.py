@@ -1,4 +1,4 @@
-"""bench.synthetic: deterministic, inside Hangzhou's districts, a valid atlas loaded by geo.io."""
+"""bench.synthetic: deterministic, inside Hangzhou's districts, a valid atlas loaded by geo.io.atlas."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from shapely.geometry import shape
 
 from bench.synthetic import main, synthetic_features, write_atlas
 from geo.errors import LayerError
-from geo.io import load_atlas
-from geo.validate import validate_dir
+from geo.io.atlas import load_atlas
+from geo.validate.checks import validate_dir
 from tests.common import MINI_DIR, REAL_DATA_DIR
 
 N = 300

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from geo.crs import wgs84_to_gcj02
+from geo.core.crs import wgs84_to_gcj02
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from geo.schema import LAYERS, NESTED_PROPERTIES, THEMATIC_LAYERS
+from geo.core.schema import LAYERS, NESTED_PROPERTIES, THEMATIC_LAYERS
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from geo.schema import LAYERS
+from geo.core.schema import LAYERS
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from devtools.browser import _WHERE_JS
-from geo.io import load_atlas
-from geo.precision import anchors, stacks
+from geo.core.precision import anchors, stacks
+from geo.io.atlas import load_atlas
 from tests.common import ROOT
 
 pytestmark = pytest.mark.browser

@@ -20,7 +20,7 @@ _EVENTS_JS = """() => (window.atlasPoints ? window.atlasPoints.atlasMarkers : []
 
 def events_in(first: str, last: str) -> list[str]:
     """Ids of the events of data/events.geojson whose dates (read at their resolution) overlap first..last."""
-    from geo.timeline import event_interval, overlaps, period
+    from geo.core.timeline import event_interval, overlaps, period
 
     features = json.loads((DATA / "events.geojson").read_text(encoding="utf-8"))["features"]
     span = period(first, last)

@@ -53,7 +53,7 @@ def assert_nothing_ran(app, dialogs) -> None:
 
 
 def test_fixture_is_a_valid_atlas_carrying_the_payloads():
-    from geo.validate import validate_dir
+    from geo.validate.checks import validate_dir
 
     assert validate_dir(XSS_DIR) == []
     props = probe_props()

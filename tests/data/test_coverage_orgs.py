@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, shape
 
-from geo.schema import KINDS, QUALIFIERS, TAGS
+from geo.core.schema import KINDS, QUALIFIERS, TAGS
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 SOURCE_IDS = {"s000", "s001", "s002", "s003", "s004"}

@@ -1,7 +1,7 @@
 """The shipped parks, plans, district and city data keep every place and figure the five articles call for.
 
 Each id and fact below comes from an article (source id in the tuple); if one goes missing or its value
-changes, the failure names it. Files are read with geopandas (pyogrio) through geo.io.read_layer.
+changes, the failure names it. Files are read with geopandas (pyogrio) through geo.io.read.read_layer.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import importlib.util
 import pytest
 from shapely.geometry import Point
 
-from geo.io import read_layer, read_sources
-from geo.schema import LOCATION_BASES
-from geo.spatial import area_km2
-from geo.validate import validate_dir
+from geo.core.schema import LOCATION_BASES
+from geo.core.spatial import area_km2
+from geo.io.read import read_layer, read_sources
+from geo.validate.checks import validate_dir
 from tests.common import REAL_DATA_DIR
 
 PARK_IDS = (
@@ -127,7 +127,7 @@ def test_facts_and_source_ids_refer_to_registered_articles(layers, sources, laye
     for fid, row in layers[layer].iterrows():
         cited = {f["source"] for f in row["facts"]}
         assert cited <= set(sources), f"{fid} cites unknown sources {cited - set(sources)}"
-        raw = row.get("source_ids")  # not a nested property of geo.io: GDAL gives a numpy array (or NaN if absent)
+        raw = row.get("source_ids")  # not a nested property in geo.io: GDAL gives a numpy array (or NaN if absent)
         listed = [str(s) for s in raw] if hasattr(raw, "__len__") and not isinstance(raw, str) else None
         if layer in ("parks", "plans") or cited:
             assert listed is not None and cited <= set(listed) <= set(sources), (

@@ -20,7 +20,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Polygon, shape
 
-from geo.schema import REQUIRED_PROPERTIES
+from geo.core.schema import REQUIRED_PROPERTIES
 from tests.common import REAL_DATA_DIR, ROOT, read_json
 
 DISTRICTS_PATH = REAL_DATA_DIR / "districts.geojson"

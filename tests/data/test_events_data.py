@@ -11,9 +11,9 @@ import json
 import pytest
 from shapely.geometry import shape
 
-from geo.schema import CITY_POINT, DATE_RESOLUTIONS, EVENT_LOCATION_BASES, KINDS
-from geo.timeline import event_interval, parse_date
-from geo.validate import validate_dir
+from geo.core.schema import CITY_POINT, DATE_RESOLUTIONS, EVENT_LOCATION_BASES, KINDS
+from geo.core.timeline import event_interval, parse_date
+from geo.validate.checks import validate_dir
 from tests.common import REAL_DATA_DIR
 
 # id, kind, date_start, date_end, date_resolution, place

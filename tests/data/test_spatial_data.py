@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pyproj import Geod
 
-from geo.io import load_atlas
-from geo.spatial import inside, nearby
+from geo.core.spatial import inside, nearby
+from geo.io.atlas import load_atlas
 from tests.common import REAL_DATA_DIR
 
 GEOD = Geod(ellps="WGS84")

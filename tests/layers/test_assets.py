@@ -9,7 +9,7 @@ import folium
 import folium.plugins
 import pytest
 
-from geo.io import load_atlas
+from geo.io.atlas import load_atlas
 from layers import assets
 from layers.basemaps import basemap_group
 from layers.render import base_map, display_collection, highlight_group, legend_group, overlay_group

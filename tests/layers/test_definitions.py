@@ -8,8 +8,8 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from geo.schema import LAYERS, UPLOAD_LAYER
-from geo.upload_layer import as_layer
+from geo.core.schema import LAYERS, UPLOAD_LAYER
+from geo.io.upload_layer import as_layer
 from layers.definitions import DEFAULT_LAYERS, DISPLAY_COLUMNS, LAYER_DEFS, LayerDef
 from layers.render import display_collection
 from ui.data import display_text

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from streamlit_folium import _get_map_string, generate_js_hash
 
-from geo.crs import wgs84_to_gcj02
-from geo.io import load_atlas
+from geo.core.crs import wgs84_to_gcj02
+from geo.io.atlas import load_atlas
 from layers.definitions import DISPLAY_COLUMNS, LAYER_DEFS
 from layers.render import (
     base_map,

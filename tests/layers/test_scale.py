@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from shapely.geometry import Point, box
 
-from geo.crs import wgs84_to_gcj02
+from geo.core.crs import wgs84_to_gcj02
 from layers import scale
 
 

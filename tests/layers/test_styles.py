@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from geo.schema import KINDS, LAYERS, UPLOAD_LAYER
+from geo.core.schema import KINDS, LAYERS, UPLOAD_LAYER
 from layers.styles import RADIUS, colour, feature_style, highlight_style, legend_entries
 
 

@@ -1,7 +1,7 @@
 """Regenerate tests/data/broken/<case>/: each a copy of tests/data/mini/ with exactly one defect.
 
 Run from the repository root: ``.venv/bin/python tests/data/broken/make_broken.py``.
-The expected validator output for every case is spelled out in tests/geo/test_validate.py.
+The expected validator output for every case is spelled out in tests/geo/validate/test_checks.py.
 """
 
 from __future__ import annotations

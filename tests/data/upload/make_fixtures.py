@@ -22,7 +22,7 @@ import shapely
 from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
-from geo.crs import wgs84_to_bd09, wgs84_to_gcj02  # noqa: E402
+from geo.core.crs import wgs84_to_bd09, wgs84_to_gcj02  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PAYLOAD = '<img src=x onerror="alert(1)">'

@@ -6,7 +6,7 @@ Each file is one real-world case of issue 16 (files as Google My Maps, Google Ea
 project's own export make them). Positions are the four approximate WGS84 test sites of ../make_fixtures.py
 (general knowledge, not article data); names are invented. ``gen_`` files are made here; ``gdal_`` and ``fiona_``
 files are copies of public test data (tests/data/README.md, licences there). What each file must give is in
-tests/geo/test_upload_corpus.py.
+tests/geo/io/test_upload_corpus.py.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import shapely
 from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[4]))
-from geo.crs import wgs84_to_bd09, wgs84_to_gcj02  # noqa: E402
+from geo.core.crs import wgs84_to_bd09, wgs84_to_gcj02  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SITES = [("示例企业甲", 120.0826, 30.3035), ("示例园区乙", 120.1005, 30.1340), ("示例项目丙", 120.2108, 30.2087)]

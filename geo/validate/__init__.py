@@ -1,0 +1,1 @@
+"""Validation of the data directory: schema, ids, references, geometry, facts and their quotes."""
