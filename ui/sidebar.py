@@ -72,9 +72,37 @@ def _period(lang: str) -> None:
     if value is not None and not (isinstance(value, tuple | list) and len(value) == 2
                                   and all(v in months for v in value) and value[0] <= value[1]):
         st.session_state[session.PERIOD] = (months[0], months[-1])  # new data, or a value from another span
+    presets = period_presets(months)
+    st.pills(t("period_presets", lang), list(presets), key="period_preset", on_change=_apply_preset, args=(presets,),
+             format_func=lambda p: t("preset_all", lang) if p == "all" else t("preset_last12", lang)
+             if p == "last12" else (f"{p}年" if lang == "zh" else p), label_visibility="collapsed")
     # value= makes it a range slider (its identity is its key, so the default never resets a moved slider)
     st.select_slider(t("period", lang), months, value=(months[0], months[-1]), key=session.PERIOD,
                      format_func=lambda m: month_label(m, lang), help=t("period_help", lang))
+
+
+def period_presets(months: list[str], today: str | None = None) -> dict[str, tuple[str, str]]:
+    """Quick choices for the period over the span's ``months``: all of it, the last 12 months (up to this month,
+    within the span), and each year from 2024 that the span reaches (where the data cluster); the slider still
+    reaches every month, outliers such as 2003 included."""
+    import datetime
+
+    today = today or datetime.date.today().strftime("%Y-%m")
+    first, last = months[0], months[-1]
+    end = min(today, last)
+    start_index = months.index(end) - 11 if end in months else 0
+    out = {"all": (first, last), "last12": (months[max(start_index, 0)], end)}
+    for year in range(max(2024, int(first[:4])), int(min(today, last)[:4]) + 1):
+        out[str(year)] = (max(first, f"{year}-01"), min(last, f"{year}-12"))
+    return out
+
+
+def _apply_preset(presets: dict[str, tuple[str, str]]) -> None:
+    """A preset sets the slider; the pills forget the choice (moving the slider makes it stale anyway)."""
+    choice = st.session_state.get("period_preset")
+    if choice in presets:
+        st.session_state[session.PERIOD] = presets[choice]
+    st.session_state["period_preset"] = None
 
 
 def _results(atlas: Atlas, query: str, lang: str) -> None:

@@ -209,3 +209,20 @@ def test_chart_selection_selects_the_event_and_fits_the_map(app):
     assert at.subheader[0].value == "基因组大模型Genos发布"
     args = map_args(at)["feature_group"]
     assert "atlas-sel-ev_genos_release" in args and "fitBounds" in args
+
+
+def test_period_presets_set_the_slider_and_the_url(app, atlas):
+    from ui.sidebar import period_presets
+
+    span = month_span(atlas)
+    months = [str(m) for m in (span[0], span[1])]
+    presets = period_presets(["2003-01", "2003-02"] + [f"{y}-{m:02d}" for y in range(2024, 2031) for m in range(1, 13)],
+                             today="2026-12")
+    assert presets["last12"] == ("2026-01", "2026-12") and presets["2025"] == ("2025-01", "2025-12")
+    assert presets["all"] == ("2003-01", "2030-12") and "2003" not in presets  # outliers: the slider reaches them
+    at = app(basemap="none")
+    pills = [w for w in at.get("button_group") if getattr(w, "key", None) == "period_preset"]
+    assert pills, "no preset pills"
+    pills[0].set_value(["2025"] if isinstance(pills[0].value, list) else "2025").run()
+    assert not at.exception
+    assert query(at).get("period") == "2025-01/2025-12", (query(at), months)

@@ -56,3 +56,20 @@ def test_moving_the_period_changes_the_events_on_the_map_and_the_url(app):
     app.wait_idle()
     assert map_events(app, len(wanted)) == wanted
     assert parse_qs(urlsplit(app.page.url).query)["period"][0] == f"{first}/{last}"
+
+
+def test_a_period_preset_sets_the_slider_the_map_and_the_url(app):
+    app.open(basemap="none")
+    every = events_in("2003-01", "2030-12")
+    assert map_events(app, len(every)) == every
+    pill = app.sidebar.locator(".st-key-period_preset button").filter(has_text="2025年").first
+    pill.scroll_into_view_if_needed()
+    pill.click()
+    app.page.wait_for_function("() => location.search.includes('period=2025-01%2F2025-12') || "
+                               "location.search.includes('period=2025-01/2025-12')", timeout=30_000)
+    app.wait_idle()
+    wanted = events_in("2025-01", "2025-12")
+    assert map_events(app, len(wanted)) == wanted
+    thumbs = app.sidebar.locator('.st-key-period input[type="range"]')
+    assert "2025年1月" in thumbs.first.get_attribute("aria-valuetext")
+    assert "2025年12月" in thumbs.last.get_attribute("aria-valuetext")
