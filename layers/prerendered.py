@@ -121,14 +121,16 @@ def group_string(script: str, index: int) -> str:
 
 
 def component_args(base: BaseMap, groups: list, *, height: int, width: int | None,
-                   returned_objects: list[str]) -> dict:
+                   returned_objects: list[str], center: list[float] | None = None,
+                   zoom: float | None = None) -> dict:
     """st_folium's component arguments (but ``key`` and ``on_change``) for the base map and ``groups``: each a
-    Prerendered made for its position, or any folium group (rendered here, at its position)."""
+    Prerendered made for its position, or any folium group (rendered here, at its position). ``center`` ([lat,
+    lng]) and ``zoom`` are st_folium's own: the component sets that view when they change (after the groups)."""
     parts = [g if isinstance(g, Prerendered) else prerendered(g, i) for i, g in enumerate(groups)]
     return {
         "script": base.script, "header": base.header, "html": base.html, "id": base.id, "height": height,
-        "width": width, "returned_objects": returned_objects, "default": base.defaults, "zoom": None,
-        "center": None, "feature_group": "".join(group_string(p.script, i) for i, p in enumerate(parts)),
+        "width": width, "returned_objects": returned_objects, "default": base.defaults, "zoom": zoom,
+        "center": center, "feature_group": "".join(group_string(p.script, i) for i, p in enumerate(parts)),
         "return_on_hover": False, "layer_control": None, "pixelated": False,
         "css_links": list(dict.fromkeys([*base.css, *(c for p in parts for c in p.css)])),
         "js_links": list(dict.fromkeys([*base.js, *(j for p in parts for j in p.js)])),

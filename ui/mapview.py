@@ -33,15 +33,14 @@ MAP_KEY = "atlas_map"
 HEAD_START = "_map_head_start"  # set once the session's first page has given the map its head start
 HEAD_START_S = 0.6  # s: about what the map's frame needs to load Leaflet and its plugins on an idle browser
 MAP_HEIGHT = 620  # px; the page's CSS (ui/layout.py) stretches the map to the window's height
-RETURNED = ["last_active_drawing", "last_object_clicked"]
+RETURNED = ["last_active_drawing", "last_object_clicked", "center", "zoom"]  # centre and zoom: on moveend
 POINT_TEXT = ("group_one", "group_one_approx", "group_many", "group_hint", "approx_at", "precise", "unknown")
 SYMBOLS = ("precise", "approx", "group", "uncertainty")
 UPLOAD_REGISTRY = "atlasUploadPoints"  # the upload's point groups on ``window`` in the map's frame (docs/UI_HOOKS.md)
 
 
-def _on_click() -> None:
-    """st_folium's on_change: the clicked feature's id (from its display properties) becomes the selection."""
-    value = st.session_state.get(MAP_KEY) or {}
+def _on_click(value: dict) -> None:
+    """The clicked feature's id (from its display properties) becomes the selection."""
     drawing = value.get("last_active_drawing") or {}
     fid = (drawing.get("properties") or {}).get("id")
     hit = scale.canvas_click(drawing)  # a point of a large layer drawn on the canvas: (layer, index)
@@ -121,7 +120,7 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
     groups.append(_cached("legend", len(groups), tuple((label, tuple(entries)) for label, entries in legend),
                           t("map_note", lang), t("legend", lang),
                           symbols=tuple((key, t(f"sym_{key}", lang)) for key in SYMBOLS)))
-    _component(groups)
+    _component(groups, view.basemap)
 
 
 @st.cache_resource(show_spinner=False)
@@ -132,18 +131,24 @@ def _base() -> tuple[BaseMap, str]:
     return base, streamlit_folium.generate_js_hash(base.script, MAP_KEY, False)
 
 
-def _component(groups: list) -> None:
+def _component(groups: list, basemap: str) -> None:
     """What st_folium(base_map(), key=MAP_KEY, feature_group_to_add=groups, ...) sends, without building or
     rendering a folium object per run (layers/prerendered.py): the base map is rendered once per process, the
     groups are prerendered and cached on plain keys."""
     base, hash_key = _base()
 
     def on_change() -> None:  # st_folium's own: the component's value under MAP_KEY, then ours
-        st.session_state[MAP_KEY] = st.session_state.get(hash_key, {})
-        _on_click()
+        before = st.session_state.get(MAP_KEY) or {}
+        value = st.session_state[MAP_KEY] = st.session_state.get(hash_key) or {}
+        if any(value.get(k) != before.get(k) for k in ("last_active_drawing", "last_object_clicked")):
+            _on_click(value)  # a click (a pan or zoom alone sends the last click again: not a new selection)
+        if value.get("center") and value.get("zoom") is not None:
+            session.map_moved(value["center"], value["zoom"], basemap)
 
+    center, zoom = session.restore()  # a link's view: set once on the mounted map (not in the base map)
     streamlit_folium._component_func(**component_args(base, groups, height=MAP_HEIGHT, width=None,
-                                                      returned_objects=RETURNED), key=hash_key, on_change=on_change)
+                                                      returned_objects=RETURNED, center=center, zoom=zoom),
+                                     key=hash_key, on_change=on_change)
 
 
 GROUPS = {"tiles": basemap_group, "measure": measure_group, "selection": highlight_group, "legend": legend_group}

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.core.crs import WGS84, get_transform
 from geo.core.schema import LAYERS
-from ui.state import View, from_query, layer_key, normal_period
+from layers.basemaps import BASEMAPS
+from layers.render import MAP_CENTER, MAP_ZOOM
+from ui.state import View, from_query, layer_key, normal_period, normal_view
 
 SEL = "sel"  # the selected feature id ("" for none); not a widget
 PAN = "_pan_to"  # a selection made outside the map: the map pans to it
 INIT = "_view_from_url"
 PERIOD = "period"  # the time slider's key: (first month, last month)
 SPAN = "_period_span"  # (first, last) month of the data's dates, or None: the slider's whole range
+AT = "_map_at"  # the map's view as the map last reported it: (lat, lon, zoom) in WGS84, () = its opening view
+RESTORE = "_map_restore"  # the URL's view to set on the map (WGS84), () when none or a ``sel`` fit overrides it
 
 
 def init(*, basemaps: list[str], district_ids: dict[str, str], feature_ids: set[str],
@@ -34,6 +39,8 @@ def init(*, basemaps: list[str], district_ids: dict[str, str], feature_ids: set[
         state[PERIOD] = view.period
     state[SEL] = view.sel
     state[PAN] = view.sel
+    state[AT] = view.at
+    state[RESTORE] = () if view.sel else _displayed(view.at, view.basemap)  # a link's selection fits instead
     state["basemap"] = view.basemap
     state["lang"] = view.lang
     state[INIT] = True
@@ -46,7 +53,8 @@ def current() -> View:
         layers=tuple(lid for lid in LAYERS if state.get(layer_key(lid))),
         districts=tuple(state.get("districts") or ()), kinds=tuple(state.get("kinds") or ()),
         tags=tuple(state.get("tags") or ()), q=str(state.get("q") or ""),
-        period=normal_period(state.get(PERIOD), state.get(SPAN)), sel=str(state.get(SEL) or ""),
+        period=normal_period(state.get(PERIOD), state.get(SPAN)), at=tuple(state.get(AT) or ()),
+        sel=str(state.get(SEL) or ""),
         basemap=state["basemap"], lang=state["lang"],
     )
 
@@ -56,6 +64,48 @@ def sync_url(view: View) -> None:
     wanted = view.to_query()
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+
+
+def _moved(lat: float, lon: float, zoom: float) -> bool:
+    """Whether a view (in the map's own coordinates) is not the map's opening view (a pixel's tolerance)."""
+    pixel = 360 / 256 / 2 ** zoom  # degrees of longitude per pixel, a bound for latitude too
+    return zoom != MAP_ZOOM or abs(lat - MAP_CENTER[0]) > pixel or abs(lon - MAP_CENTER[1]) > pixel
+
+
+def reported_view(center, zoom, basemap: str) -> tuple[float, ...] | None:
+    """The view the map reported (centre {"lat", "lng"} in the tiles' system of ``basemap``, zoom) as the URL holds
+    it: (lat, lon, zoom) in WGS84; () for the map's opening view (so a plain URL stays plain); None if not a view."""
+    try:
+        lat, lon, zoom = float(center["lat"]), float(center["lng"]), float(zoom)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not _moved(lat, lon, zoom):
+        return ()
+    x, y = get_transform(BASEMAPS[basemap].system, WGS84)(lon, lat)
+    return normal_view(float(y), float(x), zoom)
+
+
+def map_moved(center, zoom, basemap: str) -> None:
+    """The map's on_change: keep the view it reports (for the URL)."""
+    at = reported_view(center, zoom, basemap)
+    if at is not None:
+        st.session_state[AT] = at
+
+
+def _displayed(at: tuple[float, ...], basemap: str) -> tuple:
+    """A WGS84 view (lat, lon, zoom) in the tiles' system of ``basemap``: ([lat, lng], zoom), or ()."""
+    if not at:
+        return ()
+    x, y = get_transform(WGS84, BASEMAPS[basemap].system)(at[1], at[0])
+    return [round(float(y), 6), round(float(x), 6)], at[2]
+
+
+def restore() -> tuple[list[float] | None, float | None]:
+    """The view the map is to take from the link ([lat, lng] in the tiles' system of the link's basemap, zoom),
+    or (None, None). The same value on every run of the session (also after a basemap switch): the component sets
+    a view only when its value changes, so the map takes it once, when it is mounted."""
+    restored = st.session_state.get(RESTORE) or ()
+    return (restored[0], restored[1]) if restored else (None, None)
 
 
 def select(feature_id: str, pan: bool = True) -> None:

@@ -1,12 +1,13 @@
 """The view state (layers, filters, selection, basemap, language) and its URL form.
 
 The query string reproduces a view: ``?layers=parks,companies&districts=330106&kinds=data_center&tags=ai
-&q=云谷&period=2024-10/2025-06&sel=park_china_cloud_valley&basemap=none&lang=en``. List values are
-comma-separated; an absent
+&q=云谷&period=2024-10/2025-06&view=30.2765,120.1605,12&sel=park_china_cloud_valley&basemap=none&lang=en``.
+List values are comma-separated; an absent
 parameter means the default, ``layers=`` (empty) means no layer; unknown layer ids are dropped (and named
 in the warnings), and when none of the asked layers is valid the default layers are shown. ``period`` is two
 months within the span of the data's dates (geo.core.timeline.month_span); any date or period geo.core.timeline reads is
-accepted and clipped to that span, and the full span is the default (absent). Widgets own the
+accepted and clipped to that span, and the full span is the default (absent). ``view`` is the map's centre (WGS84
+latitude, longitude) and zoom; absent = the map's opening view; a ``sel`` fit overrides it. Widgets own the
 state during a session (their keys are the names in KEYS); the URL is read once per session and written back
 after every run.
 """
@@ -23,9 +24,11 @@ from layers.basemaps import DEFAULT_BASEMAP
 from layers.definitions import DEFAULT_LAYERS
 from ui.i18n import DEFAULT_LANG, LANGS
 
-PARAMS = ("layers", "districts", "kinds", "tags", "q", "period", "sel", "basemap", "lang")
+PARAMS = ("layers", "districts", "kinds", "tags", "q", "period", "view", "sel", "basemap", "lang")
 ALL_KINDS = tuple(dict.fromkeys(k for per_layer in KINDS.values() for k in per_layer))
 MAX_QUERY_LEN = 100
+ZOOMS = (6, 19)  # the base map's min and max zoom (layers.render.base_map)
+VIEW_DECIMALS = 5  # about 1 m: the centre's precision in the URL
 
 
 def layer_key(layer: str) -> str:
@@ -41,6 +44,7 @@ class View:
     tags: tuple[str, ...] = ()
     q: str = ""
     period: tuple[str, ...] = ()  # () = the whole span, else (first month, last month) "YYYY-MM"
+    at: tuple[float, ...] = ()  # the map's view: () = its opening view, else (lat, lon, zoom), WGS84
     sel: str = ""
     basemap: str = DEFAULT_BASEMAP
     lang: str = DEFAULT_LANG
@@ -68,6 +72,8 @@ class View:
             out["q"] = self.q.strip()
         if self.period:
             out["period"] = "/".join(self.period)
+        if self.at:
+            out["view"] = format_view(self.at)
         if self.sel:
             out["sel"] = self.sel
         if self.basemap != DEFAULT_BASEMAP:
@@ -111,6 +117,34 @@ def parse_period(raw: str, span: tuple[str, str] | None) -> tuple[str, ...] | No
     return normal_period((str(first), str(last)), span)
 
 
+def _number(value: float, decimals: int) -> str:
+    return f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def format_view(at: tuple[float, ...]) -> str:
+    """The URL's ``view``: "lat,lon,zoom" (centre to VIEW_DECIMALS, zoom to 2 decimals, trailing zeros left out)."""
+    lat, lon, zoom = at
+    return ",".join((_number(lat, VIEW_DECIMALS), _number(lon, VIEW_DECIMALS), _number(zoom, 2)))
+
+
+def normal_view(lat, lon, zoom) -> tuple[float, ...] | None:
+    """(lat, lon, zoom) rounded as the URL holds it; None when not finite numbers, latitude outside ±85,
+    longitude outside ±180 or zoom outside ZOOMS."""
+    try:
+        lat, lon, zoom = float(lat), float(lon), float(zoom)
+    except (TypeError, ValueError):
+        return None
+    if not (-85 <= lat <= 85 and -180 <= lon <= 180 and ZOOMS[0] <= zoom <= ZOOMS[1]):
+        return None  # NaN fails every comparison too
+    return round(lat, VIEW_DECIMALS), round(lon, VIEW_DECIMALS), round(zoom, 2)
+
+
+def parse_view(raw: str) -> tuple[float, ...] | None:
+    """The URL's ``view`` ("30.2765,120.1605,12": latitude, longitude, zoom); None when it is not that."""
+    parts = raw.split(",")
+    return normal_view(*parts) if len(parts) == 3 else None
+
+
 def from_query(query: Mapping[str, str], *, basemaps: list[str], district_ids: Mapping[str, str],
                feature_ids: set[str] | None = None, span: tuple[str, str] | None = None) -> View:
     """Parse URL parameters; invalid values are dropped and reported in ``View.warnings`` (never raise).
@@ -147,6 +181,12 @@ def from_query(query: Mapping[str, str], *, basemaps: list[str], district_ids: M
         if parsed is None:
             warnings.append(f"period={raw_period[:32]}")
         kwargs["period"] = parsed or ()
+    raw_view = (query.get("view") or "").strip()
+    if raw_view:
+        at = parse_view(raw_view[:64])
+        if at is None:
+            warnings.append(f"view={raw_view[:64]}")
+        kwargs["at"] = at or ()
     sel = (query.get("sel") or "").strip()
     if sel and (not ID_PATTERN.match(sel) or (feature_ids is not None and sel not in feature_ids)):
         warnings.append(f"sel={sel[:64]}")

@@ -222,12 +222,59 @@ def test_district_ids_are_accepted_in_the_url(app):
     ({"basemap": "google"}, "basemap=google"),
     ({"lang": "fr"}, "lang=fr"),
     ({"districts": "110101"}, "districts=110101"),
+    ({"view": "30.27,120.16"}, "view=30.27,120.16"),
+    ({"view": "30.27,120.16,25"}, "view=30.27,120.16,25"),
+    ({"view": "95,120.16,12"}, "view=95,120.16,12"),
+    ({"view": "north,120.16,12"}, "view=north,120.16,12"),
+    ({"view": "nan,120.16,12"}, "view=nan,120.16,12"),
 ])
 def test_invalid_params_are_dropped_with_a_warning(app, params, named):
     at = app(**params)
     assert len(at.warning) == 1 and named in at.warning[0].value.replace("\\", "")
     key, value = next(iter(params.items()))
     assert value.split(",")[-1] not in query(at).get(key, "")
+
+
+@pytest.mark.parametrize(("basemap", "lat", "lon"), [("none", 30.2765, 120.1605), ("amap_road", 30.2765, 120.1605)])
+def test_view_in_the_url_is_restored_once(app, basemap, lat, lon):
+    """``view=lat,lon,zoom`` (WGS84) is kept in the URL and given to the map component as its centre (in the tiles'
+    system) and zoom; the base map itself does not depend on it."""
+    at = app(view=f"{lat},{lon},12.5", basemap=basemap)
+    assert not at.warning
+    assert query(at)["view"] == f"{lat},{lon},12.5"
+    args = map_args(at)
+    x, y = wgs84_to_gcj02(lon, lat) if basemap == "amap_road" else (lon, lat)
+    assert args["center"] == pytest.approx([float(y), float(x)], abs=1e-6) and args["zoom"] == 12.5
+    assert args["script"] == map_args(app(basemap=basemap))["script"]  # the base map is the same for everyone
+    at.selectbox(key="basemap").set_value("osm").run()  # the same value: the component does not move the map
+    assert map_args(at)["center"] == args["center"]
+
+
+def test_selection_in_the_url_overrides_its_view(app):
+    at = app(view="30.2,120.1,11", sel="park_china_cloud_valley")
+    assert not at.warning
+    args = map_args(at)
+    assert args["center"] is None and args["zoom"] is None  # the selection's fit decides the view
+    assert "fitBounds" in args["feature_group"]
+    assert query(at)["view"] == "30.2,120.1,11"
+
+
+def test_view_follows_the_map(app):
+    """The map's reported centre (tiles' system) and zoom become ``view`` in WGS84; its opening view leaves none."""
+    from layers.render import MAP_CENTER, MAP_ZOOM
+    from ui import session
+
+    x, y = wgs84_to_gcj02(120.1605, 30.2765)
+    moved = session.reported_view({"lat": float(y), "lng": float(x)}, 13, "amap_road")
+    assert moved == pytest.approx((30.2765, 120.1605, 13), abs=1e-5)
+    assert session.reported_view({"lat": MAP_CENTER[0], "lng": MAP_CENTER[1]}, MAP_ZOOM, "amap_road") == ()
+    assert session.reported_view({"lat": 30.2765, "lng": 120.1605}, 40, "none") is None
+    assert session.reported_view(None, 12, "none") is None
+    at = app()
+    assert "view" not in query(at)
+    at.session_state[session.AT] = moved
+    at.run()
+    assert query(at)["view"] == "30.2765,120.1605,13"
 
 
 # ------------------------------------------------------------------------------------------------ selection panel
