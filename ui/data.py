@@ -32,6 +32,7 @@ from geo.io.export import to_geojson
 from layers.points import points_group, points_payload
 from layers.prerendered import prerender
 from layers.render import DisplayText, display_collection, overlay_group, split_points
+from layers.scale import subset
 from ui.i18n import distance, kind_label, layer_label
 from ui.i18n import name as feature_name
 
@@ -120,6 +121,14 @@ def frame(atlas: Atlas, layer: str, ids: list[str]) -> gpd.GeoDataFrame:
     return gdf[gdf["id"].isin(set(ids))]
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def visible_frame(directory: str, content_hash: str, layer: str, fkey: tuple) -> gpd.GeoDataFrame:
+    """The rows of ``layer`` that pass the filters, in the layer's order (layers.scale.subset): what the canvas
+    draws and what a click on it is resolved against. Built once per view and shared, not per run (read-only)."""
+    atlas = load(directory, content_hash).atlas
+    return subset(atlas.layers[layer], visible_ids(directory, content_hash, fkey).get(layer, []))
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def spots(directory: str, content_hash: str, lang: str) -> dict[str, tuple[str, str]]:
     """feature id -> (name of the place whose position it stands at, that place's id if it is an area else "")."""
@@ -138,8 +147,7 @@ def display_text(layer: str, lang: str, kinds: dict[str, str] | None = None) -> 
     the schema's) and the page's one way of writing a distance (ui.i18n.distance)."""
     if kinds is None:  # the upload has one kind, "": its label is the layer's
         kinds = {k: kind_label(layer, k, lang) for k in KINDS.get(layer, {})} or {"": layer_label(layer, lang)}
-    labels = kinds
-    return DisplayText(lang=lang, kinds=labels, distance=lambda metres: distance(metres, lang))
+    return DisplayText(lang=lang, kinds=kinds, distance=lambda metres: distance(metres, lang))
 
 
 def display_parts(gdf: gpd.GeoDataFrame, layer: str, text: DisplayText, system: str,

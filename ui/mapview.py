@@ -71,8 +71,7 @@ def _drawn_frame(layer: str, view):
     atlas = data.get().atlas
     if layer not in atlas.layers:
         return None
-    return scale.subset(atlas.layers[layer], data.visible_ids(data.data_dir(), atlas.hash, view.filter_key)
-                        .get(layer, []))
+    return data.visible_frame(data.data_dir(), atlas.hash, layer, view.filter_key)
 
 
 def point_text(lang: str) -> dict[str, str]:
@@ -99,7 +98,7 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
             continue
         legend.append(_legend(lid, data.visible_kinds(directory, atlas.hash, lid, view.filter_key), lang))
         if len(ids.get(lid, ())) > scale.CANVAS_THRESHOLD:  # large point layers: one canvas (layers/scale.py)
-            gdf = scale.subset(atlas.layers[lid], ids[lid])
+            gdf = data.visible_frame(directory, atlas.hash, lid, view.filter_key)
             if scale.layer_rendering(gdf) == "canvas":
                 canvases.append((gdf, lid))
                 continue
