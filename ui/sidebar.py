@@ -1,5 +1,5 @@
-"""The sidebar: language, basemap, layer toggles with counts, filters (with the period slider), search results,
-clear-all."""
+"""The sidebar: language, basemap, the layers (one pills widget, each layer with its count), filters (with the
+period slider), search results, clear-all."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from geo.io.atlas import Atlas
 from layers.basemaps import BASEMAPS
 from ui import chrome, data, session, upload
 from ui.i18n import LANGS, kind_label, layer_label, t, tag_label
-from ui.state import layer_key, span_months
+from ui.state import span_months
 from ui.text import md
 from ui.timeline import month_label
 
@@ -26,10 +26,11 @@ def render(atlas: Atlas, basemaps: list[str], counts: dict[str, int], lang: str)
                  format_func=LANG_NAMES.get)
         st.selectbox(t("basemap", lang), basemaps, key="basemap", help=t("basemap_help", lang),
                      format_func=lambda b: BASEMAPS[b].label(lang))
-        st.subheader(t("layers", lang))
-        for lid in LAYERS:
-            if lid in atlas.layers:
-                st.toggle(f"{layer_label(lid, lang)} ({counts.get(lid, 0)})", key=layer_key(lid))
+        # one widget for every layer (not one toggle each: each element sent costs the server a message)
+        options = session.layer_options(atlas.layers)
+        if options:
+            st.pills(t("layers", lang), options, selection_mode="multi", key=session.LAYERS_KEY,
+                     format_func=lambda lid: f"{layer_label(lid, lang)} ({counts.get(lid, 0)})")
         upload.render_sidebar(lang)
         st.subheader(t("filters", lang))
         _filters(atlas, lang)

@@ -319,8 +319,7 @@ def render_table(lang: str) -> None:
     fmt, crs = export.pick(lang, "upload_export", c1, c2)  # the atlas export's picker (ui/export.py)
     name, content, digest, _parsed_upload = _parsed()
     args = (digest, name, _options(), data.data_dir(), data.get().atlas.hash, _radius_m(), fmt, crs, content)
-    export.download(lang, "upload_download", fmt, upload_filename(name, crs=crs, fmt=fmt), lambda: _export(*args),
-                    len(uploaded.gdf))
+    export.download(lang, "upload_download", fmt, upload_filename(name, crs=crs, fmt=fmt), lambda: _export(*args))
 
 
 def panel(uploaded: Uploaded, upload_id: str, lang: str) -> None:
