@@ -11,6 +11,7 @@ import json
 import streamlit as st
 
 from layers.escape import escape
+from ui import chrome
 from ui.i18n import t
 
 HEADER_PX = 50  # the slim header above the map and panel
@@ -51,9 +52,11 @@ _CSS = f"""
 
 
 def frame(lang: str) -> None:
-    """The page's CSS and the slim header (title on one line, the subtitle small)."""
+    """The page's CSS (Streamlit's widget words in ``lang`` too, ui/chrome.py) and the slim header (title on one
+    line, the subtitle small): one element."""
     loading = json.dumps(t("map_loading", lang), ensure_ascii=False).replace("<", "\\3c ")
-    st.html(_CSS + f"<style>:root {{ --atlas-map-loading: {loading}; }}</style>"
+    st.html(_CSS + chrome.css(lang, int(st.get_option("server.maxUploadSize")))
+            + f"<style>:root {{ --atlas-map-loading: {loading}; }}</style>"
             f'<div class="atlas-header"><h1>{escape(t("title", lang))}</h1>'
             f'<span>{escape(t("subtitle", lang))}</span></div>')
 

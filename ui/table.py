@@ -112,10 +112,10 @@ def render_export(atlas: Atlas, directory: str, view) -> None:
     scopes = ["visible", *layers]
     if st.session_state.get("export_scope") not in scopes:
         st.session_state["export_scope"] = "visible"
-    c1, c2, c3 = st.columns(3)
-    scope = c1.selectbox(t("export_scope", lang), scopes, key="export_scope",
+    row = st.container(horizontal=True, gap="small")  # one block for the three pickers (st.columns: four)
+    scope = row.selectbox(t("export_scope", lang), scopes, key="export_scope",
                          format_func=lambda s: t("export_all", lang) if s == "visible" else layer_label(s, lang))
-    fmt, crs = export.pick(lang, "export", c2, c3)
+    fmt, crs = export.pick(lang, "export", row, row)
     chosen = tuple(layers) if scope == "visible" else (scope,)
     args = (directory, atlas.hash, chosen, view.filter_key, crs, fmt)
     export.download(lang, "export_download", fmt, export_filename(chosen, view.filters, crs, fmt=fmt),
