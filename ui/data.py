@@ -35,7 +35,7 @@ from layers.points import points_group, points_payload
 from layers.prerendered import prerender
 from layers.published import publish
 from layers.render import DisplayText, display_collection, overlay_group, split_points
-from layers.scale import subset
+from layers.scale import layer_rendering, subset
 from ui.i18n import distance, kind_label, layer_label
 from ui.i18n import name as feature_name
 
@@ -147,6 +147,13 @@ def visible_frame(directory: str, content_hash: str, layer: str, fkey: tuple) ->
     draws and what a click on it is resolved against. Built once per view and shared, not per run (read-only)."""
     atlas = load(directory, content_hash).atlas
     return subset(atlas.layers[layer], visible_ids(directory, content_hash, fkey).get(layer, []))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def visible_rendering(directory: str, content_hash: str, layer: str, fkey: tuple) -> str:
+    """How the map draws ``layer``'s visible features (layers.scale.layer_rendering: "markers" or "canvas"),
+    decided once per view: the geometry types of 100k rows are not read again on every run."""
+    return layer_rendering(visible_frame(directory, content_hash, layer, fkey))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -99,9 +99,8 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
             continue
         legend.append(_legend(lid, data.visible_kinds(directory, atlas.hash, lid, view.filter_key), lang))
         if len(ids.get(lid, ())) > scale.CANVAS_THRESHOLD:  # large point layers: one canvas (layers/scale.py)
-            gdf = data.visible_frame(directory, atlas.hash, lid, view.filter_key)
-            if scale.layer_rendering(gdf) == "canvas":
-                canvases.append((gdf, lid))
+            if data.visible_rendering(directory, atlas.hash, lid, view.filter_key) == "canvas":
+                canvases.append((data.visible_frame(directory, atlas.hash, lid, view.filter_key), lid))
                 continue
         groups.append(Prerendered(data.overlay_script(directory, atlas.hash, lid, view.filter_key, system, lang,
                                                       len(groups))))  # built once per view (layers/prerendered.py)
