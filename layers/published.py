@@ -10,9 +10,10 @@ returns a one-line loader that takes its place in the component's ``feature_grou
 evaluates it where the script itself would have been evaluated.
 
 The loader is synchronous on purpose: st_folium ``eval``s the groups and then wires its click handler to every
-layer on the map, so each group must exist when its ``eval`` returns (``loader`` says how its names are found). Files are content-addressed, so a URL never changes meaning:
-the browser's cache (ETag / Last-Modified from the static server) serves a repeat visit and a rerun without a
-download, and replicas sharing the directory write the same bytes under the same name (atomically).
+layer on the map, so each group must exist when its ``eval`` returns (``loader`` says how its names are found).
+Files are content-addressed, so a URL never changes meaning: the browser's cache (ETag / Last-Modified from the
+static server) serves a repeat visit and a rerun without a download, and replicas sharing the directory write the
+same bytes under the same name (atomically).
 
 Only the atlas's own layers are published: they are public data. A visitor's upload stays in its session and is
 never written to disk (``ui/upload.py``), so its scripts stay inline. Scripts under ``MIN_BYTES`` stay inline too: a
