@@ -13,6 +13,8 @@ import json
 import time
 from dataclasses import dataclass
 
+from layers.published import urls
+
 DISTRICT_WIDGET_KEY = "districts"
 FIRST_PAGE_TIMEOUT_S = 240.0
 INTERACTION_TIMEOUT_S = 180.0
@@ -79,6 +81,8 @@ class Visitor:
         self.map_fragment = ""
         self.query = ""
         self.cached: list[str] = []
+        self.scripts: list[str] = []  # static map scripts the map component loads (layers/published.py)
+        self.fetched: set[str] = set()  # ... of which this visitor's browser has a copy (fetched once)
 
     async def open(self) -> None:
         """GET /, connect the websocket, run the script once; fills ``visit.first_*``."""
@@ -96,6 +100,7 @@ class Visitor:
                 additional_headers={"Cookie": cookie} if cookie else None, compression=None, proxy=None,
                 max_size=None, ping_interval=None, open_timeout=FIRST_PAGE_TIMEOUT_S)
             await self._run(self._rerun(), FIRST_PAGE_TIMEOUT_S - (time.perf_counter() - t0))
+            await self._fetch_scripts(FIRST_PAGE_TIMEOUT_S)
             self.visit.first_ok = True
             self.visit.first_s = time.perf_counter() - t0
         except Exception as exc:  # noqa: BLE001 - any failure is this visitor's "not served", reported by kind
@@ -174,6 +179,21 @@ class Visitor:
     async def _run(self, payload: bytes, timeout_s: float) -> None:
         await self.ws.send(payload)
         await asyncio.wait_for(self._until_finished(), max(timeout_s, 1))
+        if self.visit.first_ok:
+            await self._fetch_scripts(timeout_s)
+
+    async def _fetch_scripts(self, timeout_s: float) -> None:
+        """GET the static map scripts the map's arguments load, as the map's frame does (synchronously, each
+        once: later runs find them in the browser's cache); part of the first page's (or interaction's) time and
+        of the server's CPU."""
+        for url in self.scripts:
+            if url in self.fetched:
+                continue
+            status, _headers, size = await http_get(self.host, self.port, url, timeout_s)
+            if status != 200:
+                raise RuntimeError(f"GET {url} answered {status}")
+            self.visit.bytes += size
+            self.fetched.add(url)
 
     async def _until_finished(self) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -196,6 +216,8 @@ class Visitor:
                 elif what == "component_instance" and "st_folium" in element.component_instance.component_name:
                     self.map_id = element.component_instance.id
                     self.map_fragment = msg.delta.fragment_id
+                    args = json.loads(element.component_instance.json_args or "{}")
+                    self.scripts = urls(args.get("feature_group") or "")
                 elif what == "exception":
                     raise RuntimeError(f"the page shows an exception: {element.exception.message[:200]}")
             elif kind == "page_info_changed":

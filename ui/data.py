@@ -9,8 +9,10 @@ other layers load. Any other exception surfaces. Messages name files relative to
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +35,9 @@ from geo.io.atlas import Atlas, data_version, load_atlas
 from geo.io.export import to_geojson
 from layers.points import points_group, points_payload
 from layers.prerendered import prerender
+from layers.published import publish
 from layers.render import DisplayText, display_collection, overlay_group, split_points
-from layers.scale import subset
+from layers.scale import layer_rendering, subset
 from ui.i18n import distance, kind_label, layer_label
 from ui.i18n import name as feature_name
 
@@ -43,7 +46,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def data_dir() -> str:
     """The data directory: env var ATLAS_DATA_DIR, else data/ next to the app."""
-    return str(Path(os.environ.get("ATLAS_DATA_DIR") or ROOT / "data").resolve())
+    return _resolved(os.environ.get("ATLAS_DATA_DIR") or str(ROOT / "data"))
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(path: str) -> str:
+    """``path`` resolved, once per process (a run asks for it several times; resolving costs system calls)."""
+    return str(Path(path).resolve())
 
 
 @dataclass(frozen=True)
@@ -52,9 +61,20 @@ class Loaded:
     errors: tuple[str, ...]  # "file: feature: reason" for everything skipped
 
 
+FRESHNESS_S = 1.0  # how old the data's checked version may be: an edited file shows within a second
+_checked: dict[str, tuple[float, str]] = {}  # directory -> (monotonic time of the check, content hash)
+
+
 def current_hash(directory: str) -> str:
-    """The data's content hash, checked by file stat on every run (geo.io.atlas.data_version): hashed only on change."""
-    return data_version(directory) if Path(directory).is_dir() else ""
+    """The data's content hash, checked by file stat (geo.io.atlas.data_version; hashed only on change) at most
+    once per FRESHNESS_S per process: a burst of visitors shares one check instead of stating every file per run."""
+    now = time.monotonic()
+    seen = _checked.get(directory)
+    if seen is not None and now - seen[0] < FRESHNESS_S:
+        return seen[1]
+    version = data_version(directory) if Path(directory).is_dir() else ""
+    _checked[directory] = (now, version)
+    return version
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -133,6 +153,13 @@ def visible_frame(directory: str, content_hash: str, layer: str, fkey: tuple) ->
     return subset(atlas.layers[layer], visible_ids(directory, content_hash, fkey).get(layer, []))
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def visible_rendering(directory: str, content_hash: str, layer: str, fkey: tuple) -> str:
+    """How the map draws ``layer``'s visible features (layers.scale.layer_rendering: "markers" or "canvas"),
+    decided once per view: the geometry types of 100k rows are not read again on every run."""
+    return layer_rendering(visible_frame(directory, content_hash, layer, fkey))
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def spots(directory: str, content_hash: str, lang: str) -> dict[str, tuple[str, str]]:
     """feature id -> (name of the place whose position it stands at, that place's id if it is an area else "")."""
@@ -201,17 +228,19 @@ def uncertainty_json(directory: str, content_hash: str, feature_id: str, system:
 def overlay_script(directory: str, content_hash: str, layer: str, fkey: tuple, system: str, lang: str,
                    index: int) -> str:
     """The map script of one filtered layer's group at position ``index`` (layers/prerendered.py): built once
-    for every visitor with the same view, not per run."""
+    for every visitor with the same view, not per run, and published as a static file when large
+    (layers/published.py: the component then carries a one-line loader)."""
     collection = overlay_json(directory, content_hash, layer, fkey, system, lang, "areas")
-    return prerender(overlay_group(layer, collection, layer_label(layer, lang)), index)
+    return publish(prerender(overlay_group(layer, collection, layer_label(layer, lang)), index))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def points_script(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, system: str, lang: str,
                   text: tuple[tuple[str, str], ...], index: int) -> str:
-    """The map script of the point groups (layers/points.py) at position ``index``, built once per view."""
+    """The map script of the point groups (layers/points.py) at position ``index``, built once per view
+    (published as a static file when large, as ``overlay_script``)."""
     payload = points_json(directory, content_hash, layers, fkey, system, lang)
-    return prerender(points_group(payload, dict(text)), index)
+    return publish(prerender(points_group(payload, dict(text)), index))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

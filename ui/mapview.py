@@ -24,6 +24,7 @@ from layers import scale
 from layers.basemaps import BASEMAPS, basemap_group
 from layers.escape import escape
 from layers.prerendered import BaseMap, Prerendered, base_parts, component_args, prerendered
+from layers.published import publish
 from layers.render import base_map, display_collection, highlight_group, legend_group, measure_group
 from layers.styles import legend_entries
 from ui import data, session, upload
@@ -98,9 +99,8 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
             continue
         legend.append(_legend(lid, data.visible_kinds(directory, atlas.hash, lid, view.filter_key), lang))
         if len(ids.get(lid, ())) > scale.CANVAS_THRESHOLD:  # large point layers: one canvas (layers/scale.py)
-            gdf = data.visible_frame(directory, atlas.hash, lid, view.filter_key)
-            if scale.layer_rendering(gdf) == "canvas":
-                canvases.append((gdf, lid))
+            if data.visible_rendering(directory, atlas.hash, lid, view.filter_key) == "canvas":
+                canvases.append((data.visible_frame(directory, atlas.hash, lid, view.filter_key), lid))
                 continue
         groups.append(Prerendered(data.overlay_script(directory, atlas.hash, lid, view.filter_key, system, lang,
                                                       len(groups))))  # built once per view (layers/prerendered.py)
@@ -163,10 +163,13 @@ def _cached(kind: str, index: int, *args, **kwargs) -> Prerendered:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _canvas(directory: str, content_hash: str, fkey: tuple, layer: str, system: str, index: int,
             _gdf) -> Prerendered:
-    """A large point layer's canvas group (an atlas layer's, or the upload's: ``content_hash`` is then the
-    upload's key and ``fkey`` its filters), prerendered once per view (``_gdf``: its visible features)."""
-    return prerendered(scale.canvas_group(_gdf, layer, name=layer, system=system,
-                                          cache_key=(directory, content_hash, fkey)), index)
+    """A large point layer's canvas group (an atlas layer's, or the upload's: ``directory`` is then "",
+    ``content_hash`` the upload's key and ``fkey`` its filters), prerendered once per view (``_gdf``: its visible
+    features). An atlas layer's is published as a static file (layers/published.py); an upload's stays inline
+    (it never leaves the session)."""
+    group = prerendered(scale.canvas_group(_gdf, layer, name=layer, system=system,
+                                           cache_key=(directory, content_hash, fkey)), index)
+    return Prerendered(publish(group.script), group.css, group.js) if directory else group
 
 
 def _upload_groups(uploaded, view, system: str, lang: str, text: tuple, index: int) -> list:
