@@ -357,6 +357,21 @@ class AppPage:
         assert len(rows) == total, f"read {len(rows)} of {total} rows of the table"
         return [rows[i] for i in sorted(rows)]
 
+    # The side panel's lists of features (docs/UI_HOOKS.md): one st.pills each, keyed ``rel_<relation>[_<layer>]``,
+    # ``inside[_<layer>]``, ``nearby``, ``tl_<n>`` (+ ``_more`` behind 另外 n 个); options are the features' labels.
+    PANEL_LIST = '.st-key-side_panel [class*="st-key-{prefix}"] [data-testid="stButtonGroup"] button'
+
+    def panel_list(self, prefix: str = ""):
+        """The option buttons of the side panel's lists whose key starts with ``prefix`` (all of them by default)."""
+        return self.page.locator(self.PANEL_LIST.format(prefix=prefix))
+
+    def pick_in_panel(self, text: str, prefix: str = "") -> None:
+        """Click the first visible option whose label contains ``text`` in the panel's lists (key ``prefix``…): it
+        selects that feature."""
+        option = self.panel_list(prefix).filter(has_text=text).filter(visible=True).first
+        option.scroll_into_view_if_needed()
+        option.click()
+
     def popover(self, key: str) -> str:
         """Open the popover with ``key=`` (e.g. ``facts_src_s003``), return its text and close it again."""
         self.page.locator(f".st-key-{key} button").first.click()

@@ -98,7 +98,8 @@ def plain(value: str) -> str:
 
 
 def panel_text(at, key: str = "side_panel") -> str:
-    """Every markdown, caption and button label inside the container ``key``, unescaped, one per line."""
+    """Every markdown, caption, button label and list option inside the container ``key``, unescaped, one per
+    line."""
     parts = []
     for child in nodes(block(at, key)):
         kind = getattr(child, "type", None)
@@ -108,4 +109,26 @@ def panel_text(at, key: str = "side_panel") -> str:
             parts.append(plain(child.label))
         elif kind == "popover":
             parts.append(child.proto.popover.label)
+        elif kind == "button_group":  # a list of features (ui/panel.py): its label, then one line per option
+            shown = child.proto.label_visibility.value != 2  # LabelVisibility COLLAPSED: a screen-reader name
+            parts.extend(([plain(child.proto.label)] if shown else []) + [plain(o) for o in child.options])
     return "\n".join(parts)
+
+
+def listed(at, prefix: str) -> dict[str, str]:
+    """feature id -> label as shown, of every option of the side panel's lists (``st.pills``, ui/panel.py) whose key
+    starts with ``prefix`` (``nearby``, ``inside``, ``rel_children``, ``tl_``…), in page order. The options are
+    ids; their labels are the dict whose ``__getitem__`` is the pills' format_func."""
+    out: dict[str, str] = {}
+    for pills in at.pills:
+        if pills.key and pills.key.startswith(prefix):
+            out.update({fid: plain(label) for fid, label in pills.format_func.__self__.items()})
+    return out
+
+
+def choose(at, feature_id: str, prefix: str = ""):
+    """Click ``feature_id`` in the side panel list (key starting with ``prefix``) that offers it, and run."""
+    for pills in at.pills:
+        if pills.key and pills.key.startswith(prefix) and feature_id in pills.format_func.__self__:
+            return pills.set_value(feature_id).run()
+    raise AssertionError(f"no list {prefix}* offers {feature_id}")

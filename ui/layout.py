@@ -32,6 +32,20 @@ _CSS = f"""
     overflow-x: hidden; flex: 0 0 auto; padding-right: .25rem; }}
 .st-key-side_panel [data-testid="stVerticalBlock"] {{ overflow-x: hidden; }}
 [data-testid="stElementContainer"]:has(.atlas-panel-top) {{ display: none; }}
+/* The panel's lists of features (one st.pills each, ui/panel.py): a vertical list of full-width buttons, long
+   names wrapping, as the buttons they replace looked. */
+.st-key-side_panel [data-testid="stButtonGroup"] [role="radiogroup"] {{ display: flex; flex-direction: column;
+    flex-wrap: nowrap; align-items: stretch; gap: .5rem; overflow: visible; }}
+.st-key-side_panel [data-testid="stButtonGroup"] button[data-variant="pills"] {{ width: 100%; max-width: none;
+    min-height: 2.5rem; height: auto; border-radius: .5rem; padding: .25rem .75rem; justify-content: center;
+    font-size: 1rem; line-height: 1.4; }}
+.st-key-side_panel [data-testid="stButtonGroup"] button[data-variant="pills"] * {{ white-space: normal;
+    overflow: visible; text-overflow: clip; max-width: 100%; overflow-wrap: anywhere; }}
+.st-key-side_panel [data-testid="stButtonGroup"] button[data-variant="pills"] p {{ font-size: 1rem; margin: 0; }}
+.st-key-side_panel [data-testid="stButtonGroup"] [data-testid="stWidgetLabel"] p {{ color: rgba(49, 51, 63, .6); }}
+/* the timeline's events: tertiary-looking rows (icon, date, name) aligned left, as before */
+.st-key-side_panel [class*="st-key-tl_"] button[data-variant="pills"] {{ border-color: transparent;
+    background: transparent; justify-content: flex-start; text-align: left; padding-left: 0; }}
 /* "Loading" over the map until Leaflet has drawn the first features (the legend, drawn last, marks the frame). */
 .st-key-map_box {{ position: relative; }}
 .st-key-map_box::before {{ content: var(--atlas-map-loading); position: absolute; inset: 0; display: flex;

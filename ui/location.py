@@ -19,14 +19,19 @@ LOCATION_SENTENCES = {"city_only": "loc_city", "landmark": "loc_landmark", "stre
 def location(atlas: Atlas, row, lang: str) -> None:
     """How precise the position is, in words (naming the parent or district it stands for), then the figures
     and the note in the interface language; for any layer in the display schema (the upload's too: "precision
-    unknown" when its file gives none)."""
-    st.markdown(f"**{t('location', lang)}**")
+    unknown" when its file gives none). One markdown element (location_text)."""
+    st.markdown(location_text(atlas, row, lang))
+
+
+def location_text(atlas: Atlas, row, lang: str) -> str:
+    """The location section as markdown: its heading, then the lines of :func:`location` (data text escaped)."""
+    heading = f"**{t('location', lang)}**\n\n"
     d = distance(row.get("location_precision_m"), lang) or "?"
     basis = row.get("location_basis") or ""
     if not precision_known(row.get("location_precision_m")):  # an upload whose file gives no precision
-        st.markdown("  \n".join([md(t("loc_unknown", lang)), f"{md(t('precision', lang))}: {md(t('pt_unknown', lang))}",
-                                 f"{md(t('basis', lang))}: {md(basis_label(basis, lang))}"]))
-        return
+        return heading + "  \n".join([md(t("loc_unknown", lang)),
+                                      f"{md(t('precision', lang))}: {md(t('pt_unknown', lang))}",
+                                      f"{md(t('basis', lang))}: {md(basis_label(basis, lang))}"])
     if basis == "parent_location":
         parent = next((p for p in (row.get("parent"), row.get("place")) if isinstance(p, str) and p in atlas), "")
         sentence = t("loc_parent", lang, parent=name(atlas.feature(parent)[1], lang), d=d) if parent \
@@ -40,7 +45,7 @@ def location(atlas: Atlas, row, lang: str) -> None:
     explained = note(row, "location_note", lang)
     if explained:
         lines.append(md(explained))
-    st.markdown("  \n".join(lines))
+    return heading + "  \n".join(lines)
 
 
 def district_name(atlas: Atlas, row, lang: str) -> str:

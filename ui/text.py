@@ -13,3 +13,14 @@ def md(value: object) -> str:
     text = "" if value is None else str(value)
     text = text.replace("\r", " ").replace("\n", " ")
     return _SPECIAL.sub(r"\\\1", text)
+
+
+def distinct(items: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """(id, markdown label) pairs with labels made unique ("name \\(2\\)"): a pills or radio option is sent to the
+    browser and read back by its label, so two equal labels would select the same id."""
+    seen: dict[str, int] = {}
+    out = []
+    for key, label in items:
+        n = seen[label] = seen.get(label, 0) + 1
+        out.append((key, label if n == 1 else f"{label} \\({n}\\)"))
+    return tuple(out)

@@ -1,19 +1,23 @@
 """Time in the side panel: dates read at their resolution, a feature's first date (or "undated"), and its
 timeline (geo.core.timeline.timeline: its events and dated facts in order, each with its article label), cut to the
-period chosen in the sidebar. Events in the timeline are buttons that select the event."""
+period chosen in the sidebar, built once per view (timeline_view). ui/panel.py sends it: the events in it are
+pills that select the event."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
-from geo.core.timeline import DateError, Period, overlaps, parse_date, resolution
+from geo.core.filters import Filters
+from geo.core.timeline import DateError, overlaps, parse_date, resolution
 from geo.core.timeline import timeline as feature_timeline
 from geo.io.atlas import Atlas
-from ui import data, session
+from ui import data
 from ui.dates import MONTHS_EN, date_text, is_date, month_label  # noqa: F401 - the one date format, re-exported
 from ui.facts import article_labels, display, value_text
 from ui.i18n import t
-from ui.text import md
+from ui.text import distinct, md
 
 FIRST_ROWS = 12  # timeline rows shown; the rest open from "另外 n 条"
 
@@ -52,47 +56,59 @@ def first_date_info(atlas: Atlas, feature_id: str, lang: str) -> tuple[str, str]
     return (t("first_date", lang), date_text(first, lang)) if first else (t("first_date", lang), t("undated", lang))
 
 
-def render(atlas: Atlas, feature_id: str, lang: str, span: Period | None) -> None:
-    """The feature's timeline, oldest first, within ``span`` (None: all): events as buttons selecting them
-    ("2024年10月 · name · 在此发生 · 文3"), dated facts as lines ("- 2025年 · **label**: value · 文1")."""
+@dataclass(frozen=True)
+class TimelineView:
+    """A feature's timeline as the panel shows it: rows oldest first, each part either markdown lines (dated
+    facts) or a run of consecutive events (``(event id, label)`` pairs: one pills that selects the event)."""
+
+    empty: bool  # the articles date nothing of this feature
+    outside: str  # caption: how many rows the period hides ("" when none)
+    shown: tuple[str | tuple[tuple[str, str], ...], ...]  # the first FIRST_ROWS rows
+    rest: tuple[str | tuple[tuple[str, str], ...], ...]  # the others, behind "时间线其余 n 条"
+    more: str  # the expander's label ("" when no rest)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def timeline_view(directory: str, content_hash: str, feature_id: str, lang: str,
+                  period: tuple[str, ...]) -> TimelineView:
+    """The feature's timeline within ``period`` (() = all), built once per (data version, feature, language,
+    period): events as "2024年10月 · name · 在此发生 · 文3" (with an event icon), dated facts as lines
+    "- 2025年 · **label**: value · 文1"."""
+    atlas = data.load(directory, content_hash).atlas
     frame = feature_timeline(atlas, feature_id)
-    st.markdown(f"**{t('timeline', lang)}**")
     if frame.empty:
-        st.caption(t("timeline_none", lang))
-        return
-    inside = [overlaps(parse_date(d), span) for d in frame["date"]]
-    rows = frame[inside]
-    if len(rows) < len(frame):
-        st.caption(t("timeline_outside", lang, n=len(frame) - len(rows)))
+        return TimelineView(True, "", (), (), "")
+    span = Filters(period=period).span
+    rows = frame[[overlaps(parse_date(d), span) for d in frame["date"]]]
+    outside = t("timeline_outside", lang, n=len(frame) - len(rows)) if len(rows) < len(frame) else ""
     labels = article_labels(atlas.sources, lang)
     records = rows.to_dict("records")
-    _rows(records[:FIRST_ROWS], labels, lang)
-    if len(records) > FIRST_ROWS:
-        with st.expander(t("timeline_more", lang, n=len(records) - FIRST_ROWS)):
-            _rows(records[FIRST_ROWS:], labels, lang)
+    more = t("timeline_more", lang, n=len(records) - FIRST_ROWS) if len(records) > FIRST_ROWS else ""
+    return TimelineView(False, outside, _parts(records[:FIRST_ROWS], labels, lang),
+                        _parts(records[FIRST_ROWS:], labels, lang), more)
 
 
-def _rows(records: list[dict], labels: dict[str, str], lang: str) -> None:
-    lines: list[str] = []
-
-    def flush() -> None:
-        if lines:
-            st.markdown("\n".join(lines))
-            lines.clear()
-
+def _parts(records: list[dict], labels: dict[str, str], lang: str) -> tuple:
+    parts: list = []
     for rec in records:
         articles = "、".join(labels.get(s, s) for s in rec["sources"] or []) if lang == "zh" else \
             ", ".join(labels.get(s, s) for s in rec["sources"] or [])
         when = date_text(rec["date"], lang)
         name = display(rec.get(f"label_{lang}") or rec.get("label_zh") or rec.get("label_en") or "", lang)
         if rec["type"] == "event":
-            flush()
-            parts = [when, name, t(f"role_{rec['role']}", lang), articles]
-            st.button(md(" · ".join(p for p in parts if p)), key=f"tl_{rec['event_id']}", type="tertiary",
-                      on_click=session.select, args=(rec["event_id"],), icon=":material/event:")
+            words = [when, name, t(f"role_{rec['role']}", lang), articles]
+            item = (rec["event_id"], ":material/event: " + md(" · ".join(p for p in words if p)))
+            if parts and isinstance(parts[-1], list):
+                parts[-1].append(item)
+            else:
+                parts.append([item])
         else:
             fact = {k: rec.get(k) for k in ("value", "unit", "unit_en", "unit_gloss_zh", "target", "qualifier")}
             tail = f" · {md(articles)}" if articles else ""
             value = "" if is_date(rec.get("value")) else value_text(fact, lang)  # the date is said once, first
-            lines.append(f"- {md(when)} · **{md(name)}**" + (f": {md(value)}" if value else "") + tail)
-    flush()
+            line = f"- {md(when)} · **{md(name)}**" + (f": {md(value)}" if value else "") + tail
+            if parts and isinstance(parts[-1], str):
+                parts[-1] += "\n" + line
+            else:
+                parts.append(line)
+    return tuple(distinct(p) if isinstance(p, list) else p for p in parts)

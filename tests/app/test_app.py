@@ -16,7 +16,7 @@ from geo.core.filters import Filters, apply_filters
 from geo.core.schema import LAYERS
 from geo.core.spatial import nearby, related
 from layers.definitions import DEFAULT_LAYERS, DISPLAY_COLUMNS
-from tests.common import MINI_DIR, REAL_DATA_DIR, TEST_DATA_DIR, block, nodes
+from tests.common import MINI_DIR, REAL_DATA_DIR, TEST_DATA_DIR, block, choose, listed, nodes
 from ui.facts import value_text
 
 XSS_DIR = TEST_DATA_DIR / "xss"
@@ -312,11 +312,11 @@ def test_related_features_are_clickable(app, atlas):
     at = app(sel="park_yungu_center")
     rel = related(atlas, "park_yungu_center")
     for relation, ids in rel.items():
-        for fid in ids:
-            assert at.button(key=f"rel_{relation}_{fid}")
+        assert set(listed(at, f"rel_{relation}")) == set(ids)
     parent = rel["parent"][0]
-    at.button(key=f"rel_parent_{parent}").click().run()
+    choose(at, parent, "rel_parent")
     assert query(at)["sel"] == parent
+    assert "fitBounds" in map_args(at)["feature_group"]  # chosen in the panel: the map fits to it
 
 
 def test_deselect_returns_to_overview(app):
@@ -328,8 +328,7 @@ def test_deselect_returns_to_overview(app):
 
 def test_district_selection_shows_inside_and_chart(app, atlas):
     at = app(sel="dist_xihu")
-    inside_keys = {b.key for b in at.button if b.key.startswith("in_")}
-    assert inside_keys, "a district lists what lies inside it"
+    assert listed(at, "inside"), "a district lists what lies inside it"
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
 
 
@@ -337,10 +336,10 @@ def test_district_selection_shows_inside_and_chart(app, atlas):
 def test_nearby_lists_features_within_the_radius_nearest_first(app, atlas, radius):
     at = app(sel="park_china_cloud_valley")
     at.slider(key="nearby_km").set_value(radius).run()
-    shown = [b.key.removeprefix("near_") for b in at.button if b.key.startswith("near_")]
-    listed = {b.key.split("_", 2)[2] for b in at.button if b.key.startswith("rel_")}
+    shown = list(listed(at, "nearby"))
+    above = set(listed(at, "rel_")) | set(listed(at, "inside"))
     wanted = nearby(atlas, "park_china_cloud_valley", radius)["id"].tolist()
-    assert shown == [fid for fid in wanted if fid not in listed]  # all of them, nearest first, none twice
+    assert shown == [fid for fid in wanted if fid not in above]  # all of them, nearest first, none twice
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -352,6 +351,8 @@ def test_payloads_stay_text_in_the_panel(app, lang):
         raw = m.value.replace("\\\\", "")
         assert not re.search(r"(?<!\\)[<`$]", raw), raw
     assert all("<img" not in b.label.replace("\\", "") or "\\<" in b.label for b in at.button)
+    options = [o for p in at.pills for o in p.options]  # the panel's lists: labels escaped like the rest
+    assert all("<img" not in o.replace("\\", "") or "\\<" in o for o in options)
 
 
 # ------------------------------------------------------------------------------------------------ export

@@ -15,7 +15,17 @@ from geo.core.filters import Filters, apply_filters
 from geo.core.search import ranked
 from geo.core.spatial import inside, related
 from layers.definitions import DEFAULT_LAYERS
-from tests.common import MINI_DIR, block, edit_feature, nodes, panel_text, plain, read_json, write_json
+from tests.common import (
+    MINI_DIR,
+    block,
+    edit_feature,
+    listed,
+    nodes,
+    panel_text,
+    plain,
+    read_json,
+    write_json,
+)
 from ui.dates import window_text
 from ui.facts import fact_when, value_text
 from ui.i18n import layer_label
@@ -129,25 +139,40 @@ def test_district_lists_its_features_once_counted_and_grouped(app, atlas):
     at = app(sel="dist_xihu", basemap="none")
     wanted = set(inside(atlas, "dist_xihu")["id"]) | set(related(atlas, "dist_xihu")["in_district"])
     assert len(wanted) > 40  # the case of the issue: it used to stop at 40 without saying so
-    shown = keys(at, "in_")
-    assert len(shown) == len(set(shown)) and {k.removeprefix("in_") for k in shown} == wanted
-    assert not keys(at, "rel_in_district_")  # not a second time under related features
+    shown = [fid for p in at.pills if p.key.startswith("inside") for fid in p.format_func.__self__]
+    assert len(shown) == len(set(shown)) and set(shown) == wanted
+    assert not listed(at, "rel_in_district")  # not a second time under related features
     text = panel_text(at)
     assert f"**区内要素** ({len(wanted)})" in text
     per_layer = Counter(atlas.feature(fid)[0] for fid in wanted)
     for lid, n in per_layer.items():
+        (group,) = [p for p in at.pills if p.key == f"inside_{lid}"]  # one list per layer, labelled with its count
+        assert plain(group.label) == f"{layer_label(lid, 'zh')} ({n})" and len(group.options) == min(n, FIRST_ITEMS)
         assert f"{layer_label(lid, 'zh')} ({n})" in text
     mores = [e for e in at.expander if e.label.startswith("另外 ")]
     assert sum(int(e.label.split()[1]) for e in mores) == sum(max(0, n - FIRST_ITEMS) for n in per_layer.values())
 
 
+def test_lists_are_one_element_each_labelled_by_name_and_layer(app, atlas):
+    """A list of features is one pills element (not a button per feature): options are ids, labelled
+    "name · layer", every label distinct (an option is read back by its label)."""
+    at = app(sel="park_zijingang", basemap="none")
+    lists = [p for p in at.pills if p.key.startswith(("rel_", "inside", "nearby"))]
+    assert lists and not [b for b in at.button if b.key and b.key.startswith(("rel_", "in_", "near_"))]
+    for pills in lists:
+        labels = pills.format_func.__self__
+        assert len(set(labels.values())) == len(labels) == len(pills.options) <= FIRST_ITEMS
+        for fid, label in labels.items():
+            lid, row = atlas.feature(fid)
+            assert plain(label).startswith(f"{row['name_zh']} · {layer_label(lid, 'zh')}")
+
+
 def test_children_are_not_repeated_inside_or_nearby(app, atlas):
     at = app(sel="park_zijingang", basemap="none")
     children = set(related(atlas, "park_zijingang")["children"])
-    assert keys(at, "rel_children_") and {k.removeprefix("rel_children_") for k in keys(at, "rel_children_")} \
-        == children
-    inside_ids = {k.removeprefix("in_") for k in keys(at, "in_")}
-    near_ids = {k.removeprefix("near_") for k in keys(at, "near_")}
+    assert set(listed(at, "rel_children")) == children
+    inside_ids = set(listed(at, "inside"))
+    near_ids = set(listed(at, "nearby"))
     assert not inside_ids & children and not near_ids & (children | inside_ids)
     everything_inside = set(inside(atlas, "park_zijingang")["id"])
     repeated = len(everything_inside & children)
@@ -158,12 +183,14 @@ def test_children_are_not_repeated_inside_or_nearby(app, atlas):
 
 def test_more_control_selects_a_feature_beyond_the_first(app, atlas):
     at = app(sel="dist_xihu", basemap="none")
-    companies = [k for k in keys(at, "in_") if atlas.feature(k.removeprefix("in_"))[0] == "companies"]
+    companies = [fid for fid in listed(at, "inside_companies")]
     assert len(companies) > FIRST_ITEMS
     last = companies[-1]
-    assert any(last in [b.key for b in e.button] for e in at.expander)  # behind "另外 n 个"
-    at.button(key=last).click().run()
-    assert query(at)["sel"] == last.removeprefix("in_")
+    (more,) = [e for e in at.expander if [p for p in e.get("button_group") if p.key == "inside_companies_more"]]
+    assert more.label == f"另外 {len(companies) - FIRST_ITEMS} 个"  # behind "另外 n 个"
+    at.pills(key="inside_companies_more").set_value(last).run()
+    assert query(at)["sel"] == last
+    assert at.session_state["inside_companies_more"] is None  # the list forgets the choice
 
 
 @pytest.mark.parametrize("feature_id", ["dist_xihu", "park_zijingang"])
@@ -317,5 +344,4 @@ def test_event_fields_show_date_place_and_participants(app, tmp_path):
                  place="park_zijingang", participants=["inst_zju", "no_such_id"])
     at = app(data, sel="park_yungu_center", lang="en", basemap="none")
     assert "**When**: Jul–Aug 2025 (a period)" in panel_text(at)  # at its resolution
-    assert at.button(key="rel_place_park_zijingang") and at.button(key="rel_participants_inst_zju")
-    assert not keys(at, "rel_participants_no_such_id")
+    assert list(listed(at, "rel_place")) == ["park_zijingang"] and list(listed(at, "rel_participants")) == ["inst_zju"]

@@ -9,6 +9,7 @@ import pytest
 
 from geo.core.precision import is_approximate
 from geo.core.spatial import nearby
+from tests.common import listed
 from ui.i18n import name
 
 ID = re.compile(r"^[a-z]+_[a-z0-9_]+$")
@@ -35,7 +36,7 @@ def test_nearby_says_same_placeholder_not_zero_metres(app, atlas, lang):
     found = nearby(atlas, SAME_POINT, 3.0)
     zero = [fid for fid, d in zip(found["id"], found["distance_m"], strict=True) if d < 0.5]
     assert zero, "the case this test was written for: features at the same point"
-    labels = {b.key.removeprefix("near_"): b.label.replace("\\", "") for b in at.button if b.key.startswith("near_")}
+    labels = listed(at, "nearby")
     assert labels
     assert not [lab for lab in labels.values() if re.search(r"· 0 (米|m)$", lab)]
     placeholder = "同一代表位置" if lang == "zh" else "same placeholder position"

@@ -13,7 +13,7 @@ from geo.core.filters import Filters, apply_filters
 from geo.core.timeline import first_dates, month_span, timeline
 from layers.definitions import DEFAULT_LAYERS
 from tests.app.test_app import counts_in_labels, map_args, map_features, query
-from tests.common import block, nodes, panel_text, plain
+from tests.common import block, listed, nodes, panel_text, plain
 from ui.charts import spec_encoding, spec_layers, spec_rows
 from ui.facts import article_labels
 from ui.timeline import date_text
@@ -127,18 +127,19 @@ def test_feature_panel_shows_its_timeline_in_order_with_articles(app, atlas, lan
     rows = timeline(atlas, "park_zijingang")
     labels = article_labels(atlas.sources, lang)
     events = rows[rows["type"] == "event"].to_dict("records")
-    buttons = [b for b in at.button if b.key and b.key.startswith("tl_")]
-    assert [b.key for b in buttons] == [f"tl_{r['event_id']}" for r in events]  # every event, oldest first
-    for button, rec in zip(buttons, events, strict=True):
-        label = plain(button.label)
-        assert label.startswith(date_text(rec["date"], lang)) and rec[f"label_{lang}"] in label
+    shown = listed(at, "tl_")
+    assert list(shown) == [r["event_id"] for r in events]  # every event, oldest first
+    for label, rec in zip(shown.values(), events, strict=True):
+        assert label.startswith(":material/event: " + date_text(rec["date"], lang)) and rec[f"label_{lang}"] in label
         assert all(labels[s] in label for s in rec["sources"])
+    runs = [p for p in at.pills if p.key.startswith("tl_")]
+    assert [p.key for p in runs] == [f"tl_{i}" for i in range(len(runs))] and len(runs) < len(events)
     text = panel_text(at)
     heading = "**时间线**" if lang == "zh" else "**Timeline**"
     assert heading in text
     assert ("**最早日期**: " if lang == "zh" else "**First dated**: ") + date_text(first_dates(atlas)["park_zijingang"],
                                                                                  lang) in text
-    at.button(key=buttons[0].key).click().run()
+    at.pills(key="tl_0").set_value(events[0]["event_id"]).run()
     assert query(at)["sel"] == events[0]["event_id"]
     assert "fitBounds" in map_args(at)["feature_group"]
 
@@ -147,8 +148,7 @@ def test_timeline_and_facts_follow_the_period(app, atlas):
     at = app(sel="park_zijingang", period="2024-01/2024-12", basemap="none")
     rows = timeline(atlas, "park_zijingang")
     in_2024 = [r for r in rows.to_dict("records") if r["start"] <= "2024-12" and r["end"] >= "2024-01"]
-    keys = [b.key for b in at.button if b.key and b.key.startswith("tl_")]
-    assert keys == [f"tl_{r['event_id']}" for r in in_2024 if r["type"] == "event"]
+    assert list(listed(at, "tl_")) == [r["event_id"] for r in in_2024 if r["type"] == "event"]
     hidden = len(rows) - len(in_2024)
     captions = [plain(c.value) for c in at.caption]
     assert f"另有 {hidden} 条不在所选时段内。" in captions
@@ -180,7 +180,7 @@ def test_event_panel_shows_its_date_at_its_resolution(app, atlas, event_id, lang
     at = app(sel=event_id, lang=lang, basemap="none")
     assert f"**{'时间' if lang == 'zh' else 'When'}**: {when}" in panel_text(at)
     _lid, row = atlas.feature(event_id)
-    assert at.button(key=f"rel_place_{row['place']}")
+    assert list(listed(at, "rel_place")) == [row["place"]]
 
 
 # ------------------------------------------------------------------------------------------------ the chart

@@ -121,7 +121,7 @@ def test_a_new_selection_shows_the_panel_from_its_heading(app, hooks):
     app.open(**{hooks.basemap_param: hooks.no_tiles, hooks.select_param: "park_xinchuang_shangmi"})
     app.wait_for_selected("park_xinchuang_shangmi")
     panel = app.page.locator(".st-key-side_panel")
-    button = panel.locator("[class*='st-key-near_'] button, [class*='st-key-rel_'] button").filter(visible=True).last
+    button = app.panel_list().filter(visible=True).last  # the last option of the panel's lists (nearby)
     button.scroll_into_view_if_needed()
     assert panel.evaluate("el => el.scrollTop") > 100  # the panel was scrolled down to the button
     button.click()
@@ -131,6 +131,46 @@ def test_a_new_selection_shows_the_panel_from_its_heading(app, hooks):
     heading = panel.locator("h3").first.bounding_box()
     box = panel.bounding_box()
     assert box["y"] <= heading["y"] <= box["y"] + box["height"]
+    assert not app.panel_list().locator("xpath=self::*[@aria-checked='true']").count()  # no list keeps the choice
+
+
+# Each list of the side panel: its options stacked one per row at the list's full width, none overlapping the
+# next, no label cut (the whole name is read). Returns [list count, option count, problems].
+_LISTS_JS = """() => {
+    const problems = [];
+    let options = 0;
+    const groups = document.querySelectorAll('.st-key-side_panel [data-testid="stButtonGroup"]');
+    for (const g of groups) {
+        const bs = Array.from(g.querySelectorAll('button')).filter(b => b.getBoundingClientRect().height > 0);
+        const width = g.getBoundingClientRect().width;
+        bs.forEach((b, i) => {
+            options += 1;
+            const r = b.getBoundingClientRect();
+            if (r.width < width - 2) problems.push(['narrower than its list', b.innerText.slice(0, 30)]);
+            const above = i > 0 ? bs[i - 1].getBoundingClientRect().bottom : -Infinity;
+            if (r.top < above) problems.push(['overlaps', b.innerText.slice(0, 30)]);
+            const text = b.querySelector('p') || b;  // the label: its whole width and height inside the button
+            const t = text.getBoundingClientRect();
+            if (text.scrollWidth > text.clientWidth + 1 || t.right > r.right + 1 || t.bottom > r.bottom + 1) {
+                problems.push(['cut', b.innerText.slice(0, 30)]);
+            }
+        });
+    }
+    return [groups.length, options, problems];
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (390, 844)])
+def test_panel_lists_read_as_lists_and_select(app, hooks, width, height):
+    app.page.set_viewport_size({"width": width, "height": height})
+    app.open(**{hooks.basemap_param: hooks.no_tiles, hooks.select_param: "park_zijingang"})
+    app.wait_for_selected("park_zijingang")
+    lists, options, problems = app.page.evaluate(_LISTS_JS)
+    assert lists >= 8 and options >= 40, (lists, options)  # related, inside (by layer), nearby, timeline runs
+    assert not problems, problems[:6]
+    app.pick_in_panel("中国云谷", "rel_children")
+    app.page.wait_for_function("() => location.search.includes('sel=park_china_cloud_valley')", timeout=15_000)
+    app.wait_for_selected("park_china_cloud_valley")
 
 
 def test_the_map_says_it_is_loading_until_features_are_drawn(app, hooks):
