@@ -188,7 +188,7 @@ def display_parts(gdf: gpd.GeoDataFrame, layer: str, text: DisplayText, system: 
     return split_points(display_collection(gdf, layer, text, system, spots=spots))
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=512)  # a str: shared, not copied per run
 def overlay_json(directory: str, content_hash: str, layer: str, fkey: tuple, system: str, lang: str,
                  part: str = "areas") -> str:
     """The escaped display GeoJSON of one filtered layer in ``system`` (as sent to the browser): its areas and
@@ -200,7 +200,7 @@ def overlay_json(directory: str, content_hash: str, layer: str, fkey: tuple, sys
     return json.dumps(areas if part == "areas" else points, ensure_ascii=False)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)  # a str: shared, not copied per run
 def points_json(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, system: str,
                 lang: str) -> str:
     """The group layer's payload (layers.points) for the point features of ``layers``, filters applied."""
@@ -209,7 +209,7 @@ def points_json(directory: str, content_hash: str, layers: tuple[str, ...], fkey
     return json.dumps(points_payload(collections), ensure_ascii=False, separators=(",", ":"))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)  # a str: shared, not copied per run
 def uncertainty_json(directory: str, content_hash: str, feature_id: str, system: str) -> str | None:
     """Display GeoJSON of where ``feature_id`` may really be (geo.core.precision.uncertainty), in ``system``."""
     atlas = load(directory, content_hash).atlas
@@ -224,7 +224,7 @@ def uncertainty_json(directory: str, content_hash: str, feature_id: str, system:
         {"type": "Feature", "properties": {"id": feature_id}, "geometry": mapping(area)}]})
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=512)  # a str: shared, not copied per run
 def overlay_script(directory: str, content_hash: str, layer: str, fkey: tuple, system: str, lang: str,
                    index: int) -> str:
     """The map script of one filtered layer's group at position ``index`` (layers/prerendered.py): built once
@@ -234,7 +234,7 @@ def overlay_script(directory: str, content_hash: str, layer: str, fkey: tuple, s
     return publish(prerender(overlay_group(layer, collection, layer_label(layer, lang)), index))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)  # a str: shared, not copied per run
 def points_script(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, system: str, lang: str,
                   text: tuple[tuple[str, str], ...], index: int) -> str:
     """The map script of the point groups (layers/points.py) at position ``index``, built once per view
@@ -243,7 +243,7 @@ def points_script(directory: str, content_hash: str, layers: tuple[str, ...], fk
     return publish(prerender(points_group(payload, dict(text)), index))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)  # a str: shared, not copied per run
 def layer_scripts(key: str, layer: str, view_key: tuple, system: str, lang: str, name: str, kind_label_: str,
                   text: tuple[tuple[str, str], ...], registry: str, index: int,
                   _gdf: gpd.GeoDataFrame) -> tuple[str, str]:
@@ -266,7 +266,7 @@ def visible_kinds(directory: str, content_hash: str, layer: str, fkey: tuple) ->
     return sorted(frame(atlas, layer, ids)["kind"].dropna().unique().tolist())
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)  # a str: shared, not copied per run
 def highlight_json(directory: str, content_hash: str, feature_id: str, system: str, lang: str) -> str | None:
     atlas = load(directory, content_hash).atlas
     if feature_id not in atlas:
