@@ -26,8 +26,11 @@ _CSS = f"""
 .atlas-header h1 {{ font-size: 1.3rem; line-height: 1.7rem; font-weight: 700; padding: 0; margin: 0; }}
 .atlas-header span {{ font-size: .8rem; color: #6b7280; overflow: hidden; text-overflow: ellipsis; }}
 [data-testid="stSidebarContent"] [data-testid="stSidebarUserContent"] {{ padding-top: 1rem; }}
-/* The layer pills' label is the sidebar's "Layers" heading (no heading element of its own): drawn like one. */
-.st-key-layers [data-testid="stWidgetLabel"] p {{ font-size: 1.125rem; font-weight: 600; padding-top: .5rem; }}
+/* The layer pills' and the uploader's labels are the sidebar's "Layers" and "My data" headings (no heading element
+   of their own): drawn like one. */
+.st-key-layers [data-testid="stWidgetLabel"] p,
+.st-key-upload_box [data-testid="stFileUploader"] [data-testid="stWidgetLabel"] p {{ font-size: 1.125rem;
+    font-weight: 600; padding-top: .5rem; }}
 /* The map fills the window below the header; the panel beside it scrolls on its own. */
 .st-key-map_box iframe {{ height: calc(100vh - {HEADER_PX + 12}px) !important; min-height: 420px; }}
 /* The panel: exactly the map's height, scrolling on its own (no fixed-height wrapper: a plain container). */
