@@ -13,8 +13,10 @@ import functools
 import json
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import geopandas as gpd
 import streamlit as st
@@ -99,7 +101,7 @@ def _filters(fkey: tuple) -> Filters:
     return Filters(districts=districts, kinds=kinds, tags=tags, text=text, period=period)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def month_span(directory: str, content_hash: str) -> tuple[str, str] | None:
     """(first, last) month ("YYYY-MM") of every date in the data (geo.core.timeline.month_span), None if undated."""
     span = _month_span(load(directory, content_hash).atlas)
@@ -112,11 +114,13 @@ def first_dates(directory: str, content_hash: str) -> dict[str, str]:
     return _first_dates(load(directory, content_hash).atlas)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def visible_ids(directory: str, content_hash: str, fkey: tuple) -> dict[str, list[str]]:
-    """layer -> ids of the features that pass the filters (every layer, shown or not)."""
+@st.cache_resource(show_spinner=False, max_entries=256)
+def visible_ids(directory: str, content_hash: str, fkey: tuple) -> Mapping[str, tuple[str, ...]]:
+    """layer -> ids of the features that pass the filters (every layer, shown or not). Built once per filter key
+    and shared by every run and visitor (read-only: a mapping proxy of tuples), not unpickled as a copy per call."""
     atlas = load(directory, content_hash).atlas
-    return {lid: gdf["id"].tolist() for lid, gdf in apply_filters(atlas, _filters(fkey)).items()}
+    found = apply_filters(atlas, _filters(fkey))
+    return MappingProxyType({lid: tuple(gdf["id"].tolist()) for lid, gdf in found.items()})
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
