@@ -294,19 +294,30 @@ class AppPage:
         return self.page.locator('[data-testid="stSidebar"]')
 
     def layer_toggle(self, layer: str):
-        """The sidebar toggle of one layer (its label starts with the layer's Chinese name)."""
+        """The sidebar's pill of one layer (the ``layers`` pills; its label is the layer's Chinese name and count)."""
         from geo.core.schema import LAYERS
 
-        return self.sidebar.locator('[data-testid="stCheckbox"]').filter(has_text=LAYERS[layer][1]).first
+        label = re.compile("^" + re.escape(LAYERS[layer][1]) + r" \(\d+\)$")
+        return self.sidebar.locator(".st-key-layers button").filter(has_text=label).first
+
+    def layer_on(self, layer: str) -> bool:
+        """Whether the layer's pill is on (a pressed toggle button: ``aria-pressed="true"``)."""
+        return self.layer_toggle(layer).get_attribute("aria-pressed") == "true"
+
+    def layer_counts(self) -> dict[str, int]:
+        """The layer pills' labels as {layer name: count} ("园区与平台 (30)" -> {"园区与平台": 30})."""
+        labels = self.sidebar.locator(".st-key-layers button").all_inner_texts()
+        return {label.rsplit(" (", 1)[0].strip(): int(label.rsplit("(", 1)[1].strip().rstrip(")"))
+                for label in labels if "(" in label}
 
     def set_layer(self, layer: str, on: bool) -> None:
-        """Switch a layer on or off through its toggle and wait for the rerun."""
-        toggle = self.layer_toggle(layer)
-        box = toggle.locator("input")
-        if box.is_checked() != on:
-            toggle.locator("label").first.click()
+        """Switch a layer on or off through its pill and wait for the rerun."""
+        pill = self.layer_toggle(layer)
+        if self.layer_on(layer) != on:
+            pill.click()
             self.page.wait_for_function(
-                "([el, on]) => el.checked === on", arg=[box.element_handle(), on], timeout=10_000
+                "([el, on]) => (el.getAttribute('aria-pressed') === 'true') === on",
+                arg=[pill.element_handle(), on], timeout=10_000,
             )
         self.wait_idle()
 

@@ -115,6 +115,28 @@ def panel_text(at, key: str = "side_panel") -> str:
     return "\n".join(parts)
 
 
+def layer_labels(at) -> dict[str, str]:
+    """layer id -> its label in the sidebar's layer pills ("园区与平台 (23)"), for the layers that have a pill."""
+    from geo.core.schema import LAYERS
+
+    pills = at.pills(key="layers")
+    return {lid: label for lid in LAYERS if (label := pills.format_func(lid)) in pills.options}
+
+
+def shown_layers(at) -> list[str]:
+    """The layers the pills show as on, in LAYERS order."""
+    from geo.core.schema import LAYERS
+
+    on = set(at.pills(key="layers").value or ())
+    return [lid for lid in LAYERS if lid in on]
+
+
+def set_layer(at, layer: str, on: bool):
+    """Switch one layer's pill on or off (run the page after)."""
+    pills = at.pills(key="layers")
+    return pills.select(layer) if on else pills.unselect(layer)
+
+
 def listed(at, prefix: str) -> dict[str, str]:
     """feature id -> label as shown, of every option of the side panel's lists (``st.pills``, ui/panel.py) whose key
     starts with ``prefix`` (``nearby``, ``inside``, ``rel_children``, ``tl_``…), in page order. The options are

@@ -6,12 +6,11 @@ them. In the Chinese interface a
 small stylesheet hides those English words (``visibility: hidden``: not drawn, not in the page's text) and
 draws the Chinese ones in their place (``::after``). Our own labels and placeholders are set through the
 widgets' parameters; the multiselects get no "Select all / Select n matches" action (``select_all=False``), so
-Enter picks the highlighted option. No data goes into this CSS.
+Enter picks the highlighted option. No data goes into this CSS. The page's own stylesheet element carries it
+(ui/layout.py ``frame``): no element of its own.
 """
 
 from __future__ import annotations
-
-import streamlit as st
 
 # CSS selector of the element holding Streamlit's English words -> the Chinese shown instead.
 # (selector, words, font size of the words: the element's own size is set to 0 to take the English's room away)
@@ -37,8 +36,3 @@ def css(lang: str, max_upload_mb: int) -> str:
     return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 
-def render(lang: str) -> None:
-    """Put the stylesheet on the page (nothing in English)."""
-    style = css(lang, int(st.get_option("server.maxUploadSize")))
-    if style:
-        st.html(style)

@@ -13,8 +13,10 @@ import functools
 import json
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import geopandas as gpd
 import streamlit as st
@@ -99,7 +101,7 @@ def _filters(fkey: tuple) -> Filters:
     return Filters(districts=districts, kinds=kinds, tags=tags, text=text, period=period)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def month_span(directory: str, content_hash: str) -> tuple[str, str] | None:
     """(first, last) month ("YYYY-MM") of every date in the data (geo.core.timeline.month_span), None if undated."""
     span = _month_span(load(directory, content_hash).atlas)
@@ -112,11 +114,13 @@ def first_dates(directory: str, content_hash: str) -> dict[str, str]:
     return _first_dates(load(directory, content_hash).atlas)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def visible_ids(directory: str, content_hash: str, fkey: tuple) -> dict[str, list[str]]:
-    """layer -> ids of the features that pass the filters (every layer, shown or not)."""
+@st.cache_resource(show_spinner=False, max_entries=256)
+def visible_ids(directory: str, content_hash: str, fkey: tuple) -> Mapping[str, tuple[str, ...]]:
+    """layer -> ids of the features that pass the filters (every layer, shown or not). Built once per filter key
+    and shared by every run and visitor (read-only: a mapping proxy of tuples), not unpickled as a copy per call."""
     atlas = load(directory, content_hash).atlas
-    return {lid: gdf["id"].tolist() for lid, gdf in apply_filters(atlas, _filters(fkey)).items()}
+    found = apply_filters(atlas, _filters(fkey))
+    return MappingProxyType({lid: tuple(gdf["id"].tolist()) for lid, gdf in found.items()})
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -137,11 +141,11 @@ def search_results(directory: str, content_hash: str, text: str, fkey: tuple,
 
 
 def frame(atlas: Atlas, layer: str, ids: list[str]) -> gpd.GeoDataFrame:
-    gdf = atlas.layers[layer]
-    return gdf[gdf["id"].isin(set(ids))]
+    """The rows of ``layer`` whose id is in ``ids``, in the layer's order (a filtered view: ``visible_frame``)."""
+    return subset(atlas.layers[layer], ids)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=128)
 def visible_frame(directory: str, content_hash: str, layer: str, fkey: tuple) -> gpd.GeoDataFrame:
     """The rows of ``layer`` that pass the filters, in the layer's order (layers.scale.subset): what the canvas
     draws and what a click on it is resolved against. Built once per view and shared, not per run (read-only)."""
@@ -184,19 +188,17 @@ def display_parts(gdf: gpd.GeoDataFrame, layer: str, text: DisplayText, system: 
     return split_points(display_collection(gdf, layer, text, system, spots=spots))
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=512)  # a str: shared, not copied per run
 def overlay_json(directory: str, content_hash: str, layer: str, fkey: tuple, system: str, lang: str,
                  part: str = "areas") -> str:
     """The escaped display GeoJSON of one filtered layer in ``system`` (as sent to the browser): its areas and
     lines (``part="areas"``, one folium.GeoJson per layer) or its points (``part="points"``, the group layer)."""
-    atlas = load(directory, content_hash).atlas
-    ids = visible_ids(directory, content_hash, fkey)[layer]
-    areas, points = display_parts(frame(atlas, layer, ids), layer, display_text(layer, lang), system,
-                                  spots(directory, content_hash, lang))
+    areas, points = display_parts(visible_frame(directory, content_hash, layer, fkey), layer,
+                                  display_text(layer, lang), system, spots(directory, content_hash, lang))
     return json.dumps(areas if part == "areas" else points, ensure_ascii=False)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)  # a str: shared, not copied per run
 def points_json(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, system: str,
                 lang: str) -> str:
     """The group layer's payload (layers.points) for the point features of ``layers``, filters applied."""
@@ -205,7 +207,7 @@ def points_json(directory: str, content_hash: str, layers: tuple[str, ...], fkey
     return json.dumps(points_payload(collections), ensure_ascii=False, separators=(",", ":"))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)  # a str: shared, not copied per run
 def uncertainty_json(directory: str, content_hash: str, feature_id: str, system: str) -> str | None:
     """Display GeoJSON of where ``feature_id`` may really be (geo.core.precision.uncertainty), in ``system``."""
     atlas = load(directory, content_hash).atlas
@@ -220,7 +222,7 @@ def uncertainty_json(directory: str, content_hash: str, feature_id: str, system:
         {"type": "Feature", "properties": {"id": feature_id}, "geometry": mapping(area)}]})
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@st.cache_resource(show_spinner=False, max_entries=512)  # a str: shared, not copied per run
 def overlay_script(directory: str, content_hash: str, layer: str, fkey: tuple, system: str, lang: str,
                    index: int) -> str:
     """The map script of one filtered layer's group at position ``index`` (layers/prerendered.py): built once
@@ -230,7 +232,7 @@ def overlay_script(directory: str, content_hash: str, layer: str, fkey: tuple, s
     return publish(prerender(overlay_group(layer, collection, layer_label(layer, lang)), index))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)  # a str: shared, not copied per run
 def points_script(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, system: str, lang: str,
                   text: tuple[tuple[str, str], ...], index: int) -> str:
     """The map script of the point groups (layers/points.py) at position ``index``, built once per view
@@ -239,7 +241,7 @@ def points_script(directory: str, content_hash: str, layers: tuple[str, ...], fk
     return publish(prerender(points_group(payload, dict(text)), index))
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)  # a str: shared, not copied per run
 def layer_scripts(key: str, layer: str, view_key: tuple, system: str, lang: str, name: str, kind_label_: str,
                   text: tuple[tuple[str, str], ...], registry: str, index: int,
                   _gdf: gpd.GeoDataFrame) -> tuple[str, str]:
@@ -257,12 +259,10 @@ def layer_scripts(key: str, layer: str, view_key: tuple, system: str, lang: str,
 @st.cache_data(show_spinner=False, max_entries=512)
 def visible_kinds(directory: str, content_hash: str, layer: str, fkey: tuple) -> list[str]:
     """The kinds among the filtered features of ``layer`` (for the legend), without re-parsing the GeoJSON."""
-    atlas = load(directory, content_hash).atlas
-    ids = visible_ids(directory, content_hash, fkey)[layer]
-    return sorted(frame(atlas, layer, ids)["kind"].dropna().unique().tolist())
+    return sorted(visible_frame(directory, content_hash, layer, fkey)["kind"].dropna().unique().tolist())
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)  # a str: shared, not copied per run
 def highlight_json(directory: str, content_hash: str, feature_id: str, system: str, lang: str) -> str | None:
     atlas = load(directory, content_hash).atlas
     if feature_id not in atlas:
@@ -276,6 +276,5 @@ def highlight_json(directory: str, content_hash: str, feature_id: str, system: s
 def export_json(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, crs: str) -> str:
     """GeoJSON of the filtered features of ``layers`` with full, unescaped properties (geo.io.export)."""
     atlas = load(directory, content_hash).atlas
-    ids = visible_ids(directory, content_hash, fkey)
-    frames = {lid: frame(atlas, lid, ids[lid]) for lid in layers if lid in ids}
+    frames = {lid: visible_frame(directory, content_hash, lid, fkey) for lid in layers if lid in atlas.layers}
     return to_geojson(frames, crs=crs)

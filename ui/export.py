@@ -1,7 +1,8 @@
 """The one export picker of the page: format and coordinate system selectboxes and the download button, shared by
-the atlas's export (ui/table.py) and the upload's (ui/upload.py). Small files are built with the page; above
-:data:`EAGER_MAX` features the file is built when the button is clicked, so a filter change at 100k features does
-not serialise the whole export on every rerun."""
+the atlas's export (ui/table.py) and the upload's (ui/upload.py). The file is built when the button is clicked
+(st.download_button's deferred data: a callable), never with the page: a run serialises no export and registers
+no file with Streamlit's media file manager (a file per run and visitor, hashed and later swept), and a filter
+change at 100k features costs nothing here. The builders are cached, so a second click is served from memory."""
 
 from __future__ import annotations
 
@@ -11,13 +12,6 @@ import streamlit as st
 
 from geo.io.export_files import FORMATS
 from ui.i18n import t
-
-EAGER_MAX = 2000  # features
-
-
-def eager_or_deferred(build: Callable[[], bytes], count: int) -> bytes | Callable[[], bytes]:
-    """``build()``'s bytes now for at most EAGER_MAX features, else ``build`` itself (called on click)."""
-    return build if count > EAGER_MAX else build()
 
 
 def pick(lang: str, prefix: str, format_column, crs_column) -> tuple[str, str]:
@@ -33,9 +27,9 @@ def pick(lang: str, prefix: str, format_column, crs_column) -> tuple[str, str]:
     return fmt, crs
 
 
-def download(lang: str, key: str, fmt: str, file_name: str, build: Callable[[], bytes], count: int,
-             disabled: bool = False) -> None:
-    """The download button of a ``fmt`` file named ``file_name`` holding ``count`` features."""
+def download(lang: str, key: str, fmt: str, file_name: str, build: Callable[[], bytes], disabled: bool = False) -> None:
+    """The download button of a ``fmt`` file named ``file_name``; ``build()`` makes its bytes when it is clicked
+    (outside the script run: it must not read st.session_state, its arguments are bound in)."""
     label = f"{t('download', lang)} {t(f'fmt_{fmt}', lang).split('（')[0].split(' (')[0]}"
-    st.download_button(label, data=eager_or_deferred(build, count), key=key, file_name=file_name,
+    st.download_button(label, data=build, key=key, file_name=file_name,
                        mime=FORMATS[fmt][1], on_click="ignore", icon=":material/download:", disabled=disabled)

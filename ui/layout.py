@@ -11,6 +11,7 @@ import json
 import streamlit as st
 
 from layers.escape import escape
+from ui import chrome
 from ui.i18n import t
 
 HEADER_PX = 50  # the slim header above the map and panel
@@ -25,6 +26,8 @@ _CSS = f"""
 .atlas-header h1 {{ font-size: 1.3rem; line-height: 1.7rem; font-weight: 700; padding: 0; margin: 0; }}
 .atlas-header span {{ font-size: .8rem; color: #6b7280; overflow: hidden; text-overflow: ellipsis; }}
 [data-testid="stSidebarContent"] [data-testid="stSidebarUserContent"] {{ padding-top: 1rem; }}
+/* The layer pills' label is the sidebar's "Layers" heading (no heading element of its own): drawn like one. */
+.st-key-layers [data-testid="stWidgetLabel"] p {{ font-size: 1.125rem; font-weight: 600; padding-top: .5rem; }}
 /* The map fills the window below the header; the panel beside it scrolls on its own. */
 .st-key-map_box iframe {{ height: calc(100vh - {HEADER_PX + 12}px) !important; min-height: 420px; }}
 /* The panel: exactly the map's height, scrolling on its own (no fixed-height wrapper: a plain container). */
@@ -65,9 +68,11 @@ _CSS = f"""
 
 
 def frame(lang: str) -> None:
-    """The page's CSS and the slim header (title on one line, the subtitle small)."""
+    """The page's CSS (Streamlit's widget words in ``lang`` too, ui/chrome.py) and the slim header (title on one
+    line, the subtitle small): one element."""
     loading = json.dumps(t("map_loading", lang), ensure_ascii=False).replace("<", "\\3c ")
-    st.html(_CSS + f"<style>:root {{ --atlas-map-loading: {loading}; }}</style>"
+    st.html(_CSS + chrome.css(lang, int(st.get_option("server.maxUploadSize")))
+            + f"<style>:root {{ --atlas-map-loading: {loading}; }}</style>"
             f'<div class="atlas-header"><h1>{escape(t("title", lang))}</h1>'
             f'<span>{escape(t("subtitle", lang))}</span></div>')
 

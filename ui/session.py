@@ -8,8 +8,10 @@ from geo.core.crs import WGS84, get_transform
 from geo.core.schema import LAYERS
 from layers.basemaps import BASEMAPS
 from layers.render import MAP_CENTER, MAP_ZOOM
-from ui.state import View, from_query, layer_key, normal_period, normal_view
+from ui.state import View, from_query, normal_period, normal_view
 
+LAYERS_KEY = "layers"  # the layer pills (ui/sidebar.py): the ids of the shown layers, a list
+ABSENT = "_layers_absent"  # shown layers the data lack (no pill for them): kept in the view and the URL
 SEL = "sel"  # the selected feature id ("" for none); not a widget
 PAN = "_pan_to"  # a selection made outside the map: the map pans to it
 INIT = "_view_from_url"
@@ -29,8 +31,8 @@ def init(*, basemaps: list[str], district_ids: dict[str, str], feature_ids: set[
         return ()
     view = from_query(st.query_params.to_dict(), basemaps=basemaps, district_ids=district_ids,
                       feature_ids=feature_ids, span=span)
-    for lid in LAYERS:
-        state[layer_key(lid)] = lid in view.layers
+    state[LAYERS_KEY] = list(view.layers)
+    state[ABSENT] = ()
     state["districts"] = list(view.districts)
     state["kinds"] = list(view.kinds)
     state["tags"] = list(view.tags)
@@ -50,13 +52,31 @@ def init(*, basemaps: list[str], district_ids: dict[str, str], feature_ids: set[
 def current() -> View:
     state = st.session_state
     return View(
-        layers=tuple(lid for lid in LAYERS if state.get(layer_key(lid))),
+        layers=shown_layers(),
         districts=tuple(state.get("districts") or ()), kinds=tuple(state.get("kinds") or ()),
         tags=tuple(state.get("tags") or ()), q=str(state.get("q") or ""),
         period=normal_period(state.get(PERIOD), state.get(SPAN)), at=tuple(state.get(AT) or ()),
         sel=str(state.get(SEL) or ""),
         basemap=state["basemap"], lang=state["lang"],
     )
+
+
+def shown_layers() -> tuple[str, ...]:
+    """The shown layers' ids in LAYERS order: the pills' choice and any asked for that the data lack."""
+    chosen = set(st.session_state.get(LAYERS_KEY) or ()) | set(st.session_state.get(ABSENT) or ())
+    return tuple(lid for lid in LAYERS if lid in chosen)
+
+
+def layer_options(available) -> list[str]:
+    """The layer pills' options (the layers in ``available``, in LAYERS order). Shown layers the data lack move out
+    of the pills' value (a pill's value must be one of its options) into ABSENT: still shown, still in the URL."""
+    options = [lid for lid in LAYERS if lid in available]
+    chosen = list(st.session_state.get(LAYERS_KEY) or ())
+    absent = [lid for lid in chosen if lid not in options]
+    if absent:
+        st.session_state[ABSENT] = tuple(dict.fromkeys((*(st.session_state.get(ABSENT) or ()), *absent)))
+        st.session_state[LAYERS_KEY] = [lid for lid in chosen if lid in options]
+    return options
 
 
 def sync_url(view: View) -> None:

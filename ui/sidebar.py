@@ -1,16 +1,19 @@
-"""The sidebar: language, basemap, layer toggles with counts, filters (with the period slider), search results,
-clear-all."""
+"""The sidebar: language, basemap, the layers (one pills widget, each layer with its count), filters (with the
+period slider), search results, clear-all."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import streamlit as st
 
 from geo.core.schema import KINDS, LAYERS, TAGS
 from geo.io.atlas import Atlas
 from layers.basemaps import BASEMAPS
-from ui import chrome, data, session, upload
+from ui import data, session, upload
 from ui.i18n import LANGS, kind_label, layer_label, t, tag_label
-from ui.state import layer_key, span_months
+from ui.state import span_months
 from ui.text import md
 from ui.timeline import month_label
 
@@ -21,28 +24,44 @@ LANG_NAMES = {"zh": "中文", "en": "English"}
 
 def render(atlas: Atlas, basemaps: list[str], counts: dict[str, int], lang: str) -> None:
     with st.sidebar:
-        chrome.render(lang)
         st.radio(f"{t('language', 'zh')} / {t('language', 'en')}", LANGS, key="lang", horizontal=True,
                  format_func=LANG_NAMES.get)
         st.selectbox(t("basemap", lang), basemaps, key="basemap", help=t("basemap_help", lang),
                      format_func=lambda b: BASEMAPS[b].label(lang))
-        st.subheader(t("layers", lang))
-        for lid in LAYERS:
-            if lid in atlas.layers:
-                st.toggle(f"{layer_label(lid, lang)} ({counts.get(lid, 0)})", key=layer_key(lid))
+        # one widget for every layer (not one toggle each: each element sent costs the server a message)
+        options = session.layer_options(atlas.layers)
+        if options:
+            st.pills(t("layers", lang), options, selection_mode="multi", key=session.LAYERS_KEY,
+                     format_func=lambda lid: f"{layer_label(lid, lang)} ({counts.get(lid, 0)})")
         upload.render_sidebar(lang)
         st.subheader(t("filters", lang))
         _filters(atlas, lang)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def district_names(directory: str, content_hash: str, lang: str) -> Mapping[str, str]:
+    """adcode -> the district's name in ``lang``, by adcode: the district filter's options, built once per data
+    version and language (shared, read-only)."""
+    districts = data.load(directory, content_hash).atlas.layers.get("districts")
+    if districts is None:
+        return MappingProxyType({})
+    ordered = districts.sort_values("adcode")
+    return MappingProxyType(dict(zip(ordered["adcode"], ordered["name_zh" if lang == "zh" else "name_en"],
+                                     strict=True)))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def month_labels(span: tuple[str, str], lang: str) -> tuple[tuple[str, ...], Mapping[str, str]]:
+    """The period slider's options (every month of ``span``) and their labels in ``lang``, built once per span."""
+    months = tuple(span_months(span))
+    return months, MappingProxyType({m: month_label(m, lang) for m in months})
+
+
 def _filters(atlas: Atlas, lang: str) -> None:
-    districts = atlas.layers.get("districts")
-    names = {}
-    if districts is not None:
-        for _, row in districts.sort_values("adcode").iterrows():
-            names[row["adcode"]] = row["name_zh"] if lang == "zh" else row["name_en"]
-    for code in st.session_state.get("districts") or []:
-        names.setdefault(code, code)
+    names = district_names(str(atlas.data_dir), atlas.hash, lang)
+    chosen = st.session_state.get("districts") or []
+    if any(code not in names for code in chosen):  # kept as chosen, shown by its code
+        names = {**names, **{code: code for code in chosen if code not in names}}
     st.multiselect(t("districts", lang), list(names), key="districts", format_func=lambda a: names.get(a, a),
                    placeholder=t("choose", lang), select_all=False)
     kinds = [(lid, k) for lid in LAYERS if lid in atlas.layers and lid not in ("city",) for k in KINDS[lid]]
@@ -65,7 +84,9 @@ def _period(lang: str) -> None:
     """The time control: a range slider by month over the span of the data's dates (none when nothing is dated).
     Its value (first, last month) is a plain tuple in st.session_state["period"]; the whole span is no filter."""
     span = st.session_state.get(session.SPAN)
-    months = span_months(span)
+    if not span:
+        return
+    months, labels = month_labels(tuple(span), lang)
     if not months:
         return
     value = st.session_state.get(session.PERIOD)
@@ -78,7 +99,7 @@ def _period(lang: str) -> None:
              if p == "last12" else (f"{p}年" if lang == "zh" else p), label_visibility="collapsed")
     # value= makes it a range slider (its identity is its key, so the default never resets a moved slider)
     st.select_slider(t("period", lang), months, value=(months[0], months[-1]), key=session.PERIOD,
-                     format_func=lambda m: month_label(m, lang), help=t("period_help", lang))
+                     format_func=labels.__getitem__, help=t("period_help", lang))
 
 
 def period_presets(months: list[str], today: str | None = None) -> dict[str, tuple[str, str]]:

@@ -8,8 +8,8 @@ in the warnings), and when none of the asked layers is valid the default layers 
 months within the span of the data's dates (geo.core.timeline.month_span); any date or period geo.core.timeline reads is
 accepted and clipped to that span, and the full span is the default (absent). ``view`` is the map's centre (WGS84
 latitude, longitude) and zoom; absent = the map's opening view; a ``sel`` fit overrides it. Widgets own the
-state during a session (their keys are the names in KEYS); the URL is read once per session and written back
-after every run.
+state during a session (their keys are the names in PARAMS: ``layers`` is the layer pills' list of ids); the URL
+is read once per session and written back after every run.
 """
 
 from __future__ import annotations
@@ -29,11 +29,6 @@ ALL_KINDS = tuple(dict.fromkeys(k for per_layer in KINDS.values() for k in per_l
 MAX_QUERY_LEN = 100
 ZOOMS = (6, 19)  # the base map's min and max zoom (layers.render.base_map)
 VIEW_DECIMALS = 5  # about 1 m: the centre's precision in the URL
-
-
-def layer_key(layer: str) -> str:
-    """Session-state key of a layer's toggle."""
-    return f"layer_{layer}"
 
 
 @dataclass(frozen=True)

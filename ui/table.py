@@ -3,7 +3,11 @@ zipped Shapefile, KML, CSV)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
+
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from geo.io.atlas import Atlas
@@ -51,13 +55,27 @@ def visible_frame(atlas: Atlas, view, ids: dict[str, list[str]]) -> pd.DataFrame
     return pd.DataFrame(rows)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def cached_frame(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, lang: str) -> pd.DataFrame:
-    """``visible_frame`` for one view, built once for every visitor with that view."""
+@dataclass(frozen=True)
+class Rows:
+    """The table of one view as every visitor with that view gets it, built once and shared (never mutated):
+    the rows' feature ids (row i selects ``ids[i]``) and the rows as an Arrow table (what st.dataframe sends,
+    without a pandas round trip or a copy per run)."""
+
+    ids: tuple[str, ...]
+    table: pa.Table
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def cached_rows(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, lang: str) -> Rows:
+    """``visible_frame`` for one view as :class:`Rows`, built once for every visitor with that view."""
     from types import SimpleNamespace
 
     ids = data.visible_ids(directory, content_hash, fkey)
-    return visible_frame(data.load(directory, content_hash).atlas, SimpleNamespace(layers=layers, lang=lang), ids)
+    frame = visible_frame(data.load(directory, content_hash).atlas, SimpleNamespace(layers=layers, lang=lang), ids)
+    if frame.empty:
+        return Rows(ids=(), table=pa.table({}))
+    return Rows(ids=tuple(frame[ID_COLUMN].tolist()),
+                table=pa.Table.from_pandas(frame.drop(columns=[ID_COLUMN]), preserve_index=False))
 
 
 def _on_table_select() -> None:
@@ -71,19 +89,19 @@ def _on_table_select() -> None:
 
 def render_table(atlas: Atlas, view, ids: dict[str, list[str]]) -> None:
     lang = view.lang
-    frame = cached_frame(str(atlas.data_dir), atlas.hash, view.layers, view.filter_key, lang)
-    total = sum(len(ids.get(lid, [])) for lid in view.layers if lid in atlas.layers)
+    rows = cached_rows(str(atlas.data_dir), atlas.hash, view.layers, view.filter_key, lang)
+    total = sum(len(ids.get(lid, ())) for lid in view.layers if lid in atlas.layers)
     st.subheader(f"{t('table', lang)} ({total})")
     st.caption(t("table_help", lang))
-    if total > len(frame):
-        st.caption(f"仅列出前 {len(frame)} 项；请用筛选缩小范围，或导出全部。" if lang == "zh" else
-                   f"Listing the first {len(frame)}; narrow with the filters, or export them all.")
-    st.session_state[TABLE_IDS] = frame[ID_COLUMN].tolist() if len(frame) else []
-    if frame.empty:
+    if total > len(rows.ids):
+        st.caption(f"仅列出前 {len(rows.ids)} 项；请用筛选缩小范围，或导出全部。" if lang == "zh" else
+                   f"Listing the first {len(rows.ids)}; narrow with the filters, or export them all.")
+    st.session_state[TABLE_IDS] = rows.ids  # the shared tuple: no copy per run
+    if not rows.ids:
         st.caption(t("no_data", lang))
         return
     # the ids select rows (TABLE_IDS); what people read starts with the name, no internal id is shown
-    st.dataframe(frame.drop(columns=[ID_COLUMN]), key=TABLE_KEY, on_select=_on_table_select,
+    st.dataframe(rows.table, key=TABLE_KEY, on_select=_on_table_select,
                  selection_mode="single-row", hide_index=True, width="stretch", height=320)
 
 
@@ -94,16 +112,14 @@ def render_export(atlas: Atlas, directory: str, view) -> None:
     scopes = ["visible", *layers]
     if st.session_state.get("export_scope") not in scopes:
         st.session_state["export_scope"] = "visible"
-    c1, c2, c3 = st.columns(3)
-    scope = c1.selectbox(t("export_scope", lang), scopes, key="export_scope",
+    row = st.container(horizontal=True, gap="small")  # one block for the three pickers (st.columns: four)
+    scope = row.selectbox(t("export_scope", lang), scopes, key="export_scope",
                          format_func=lambda s: t("export_all", lang) if s == "visible" else layer_label(s, lang))
-    fmt, crs = export.pick(lang, "export", c2, c3)
+    fmt, crs = export.pick(lang, "export", row, row)
     chosen = tuple(layers) if scope == "visible" else (scope,)
-    visible = data.visible_ids(directory, atlas.hash, view.filter_key)
-    count = sum(len(visible.get(lid, ())) for lid in chosen)
+    args = (directory, atlas.hash, chosen, view.filter_key, crs, fmt)
     export.download(lang, "export_download", fmt, export_filename(chosen, view.filters, crs, fmt=fmt),
-                    lambda: export_file(directory, atlas.hash, chosen, view.filter_key, crs, fmt), count,
-                    disabled=not chosen)
+                    partial(export_file, *args), disabled=not chosen)
     st.caption(t("export_note", lang) + " " + t("export_formats_note", lang))
 
 

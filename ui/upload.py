@@ -315,12 +315,11 @@ def render_table(lang: str) -> None:
     st.dataframe(frame, key=TABLE_KEY, on_select=_on_table_select, selection_mode="single-row", hide_index=True,
                  width="stretch", height=min(320, 38 + 35 * len(frame)))
     st.markdown(f"**{t('upload_export', lang)}**")
-    c1, c2 = st.columns(2)
-    fmt, crs = export.pick(lang, "upload_export", c1, c2)  # the atlas export's picker (ui/export.py)
+    row = st.container(horizontal=True, gap="small")
+    fmt, crs = export.pick(lang, "upload_export", row, row)  # the atlas export's picker (ui/export.py)
     name, content, digest, _parsed_upload = _parsed()
     args = (digest, name, _options(), data.data_dir(), data.get().atlas.hash, _radius_m(), fmt, crs, content)
-    export.download(lang, "upload_download", fmt, upload_filename(name, crs=crs, fmt=fmt), lambda: _export(*args),
-                    len(uploaded.gdf))
+    export.download(lang, "upload_download", fmt, upload_filename(name, crs=crs, fmt=fmt), lambda: _export(*args))
 
 
 def panel(uploaded: Uploaded, upload_id: str, lang: str) -> None:

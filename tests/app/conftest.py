@@ -35,25 +35,34 @@ def atlas():
 
 
 @pytest.fixture
-def downloads(monkeypatch):
-    """Record the in-memory media storage AppTest creates, to read what a download button serves."""
+def media(monkeypatch):
+    """The media file manager each AppTest run uses (recorded as AppTest creates it): the last one is the page's."""
     import streamlit.testing.v1.app_test as app_test_module
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.runtime.media_file_manager import MediaFileManager
 
-    stores: list[MemoryMediaFileStorage] = []
+    managers: list[MediaFileManager] = []
 
-    class Recording(MemoryMediaFileStorage):
+    class Recording(MediaFileManager):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            stores.append(self)
+            managers.append(self)
 
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Recording)
+    return managers
+
+
+@pytest.fixture
+def downloads(media):
+    """read(at, key=None) -> (file name, bytes) a download button serves when clicked: its data is built on the
+    click (ui/export.py: deferred), so this runs the button's deferred builder as Streamlit's media endpoint does."""
 
     def read(at: AppTest, key: str | None = None) -> tuple[str, bytes]:
         """(file name, bytes) of the page's one download button, or of the one whose key ends with ``key``."""
         (button,) = [b for b in at.get("download_button") if key is None or b.proto.id.endswith(key)]
-        file_id = button.proto.url.rsplit("/", 1)[-1].split(".")[0]
-        media = stores[-1].get_file(file_id)
-        return media.filename, media.content
+        manager = media[-1]
+        assert button.proto.deferred_file_id and not button.proto.url, "the file was built with the page"
+        url = manager.execute_deferred(button.proto.deferred_file_id)
+        file = manager.read_file(url.rsplit("/", 1)[-1].split(".")[0])
+        return file.filename, file.content
 
     return read

@@ -16,7 +16,18 @@ from geo.core.filters import Filters, apply_filters
 from geo.core.schema import LAYERS
 from geo.core.spatial import nearby, related
 from layers.definitions import DEFAULT_LAYERS, DISPLAY_COLUMNS
-from tests.common import MINI_DIR, REAL_DATA_DIR, TEST_DATA_DIR, block, choose, listed, nodes
+from tests.common import (
+    MINI_DIR,
+    REAL_DATA_DIR,
+    TEST_DATA_DIR,
+    block,
+    choose,
+    layer_labels,
+    listed,
+    nodes,
+    set_layer,
+    shown_layers,
+)
 from ui.facts import value_text
 
 XSS_DIR = TEST_DATA_DIR / "xss"
@@ -26,8 +37,7 @@ POINTS = re.compile(r'L\.atlasPoints\((\{.*?\}), \{"animate"')
 
 def counts_in_labels(at: AppTest) -> dict[str, int]:
     out = {}
-    for lid in LAYERS:
-        label = at.toggle(key=f"layer_{lid}").label
+    for lid, label in layer_labels(at).items():
         out[lid] = int(re.search(r"\((\d+)\)$", label).group(1))
     return out
 
@@ -70,7 +80,7 @@ def test_default_view(app, atlas):
     at = app()
     assert not at.error
     assert counts_in_labels(at) == expected_counts(atlas)
-    assert [lid for lid in LAYERS if at.toggle(key=f"layer_{lid}").value] == list(DEFAULT_LAYERS)
+    assert shown_layers(at) == list(DEFAULT_LAYERS)
     assert query(at) == {}
     assert at.subheader[0].value == "总览"
     assert at.selectbox(key="basemap").value == "amap_road"
@@ -125,7 +135,7 @@ def test_filters_and_basemap_keep_the_map_mounted(app):
 def test_toggle_off_hides_a_layer(app, atlas, layer):
     at = app()
     before = len(map_features(at))
-    at.toggle(key=f"layer_{layer}").set_value(False).run()
+    set_layer(at, layer, False).run()
     assert len(map_features(at)) == before - len(atlas.layers[layer])
     assert layer not in query(at)["layers"].split(",")
     assert counts_in_labels(at)[layer] == len(atlas.layers[layer])  # the count stays visible
@@ -133,7 +143,7 @@ def test_toggle_off_hides_a_layer(app, atlas, layer):
 
 def test_toggle_on_city(app, atlas):
     at = app()
-    at.toggle(key="layer_city").set_value(True).run()
+    set_layer(at, "city", True).run()
     assert "city_hangzhou" in map_features(at)
     assert query(at)["layers"].split(",") == list(LAYERS)
 
@@ -202,7 +212,7 @@ def test_query_string_round_trip(app, params):
     at = app(**params)
     assert not at.warning
     assert query(at) == params
-    assert at.toggle(key="layer_parks").value is ("parks" in params.get("layers", "parks"))
+    assert ("parks" in shown_layers(at)) is ("parks" in params.get("layers", "parks"))
     if "districts" in params:
         assert at.multiselect(key="districts").value == params["districts"].split(",")
     if "lang" in params:
@@ -408,8 +418,20 @@ def test_bad_layer_file_is_reported_and_other_layers_load(app, tmp_path):
     (data / "companies.geojson").write_text("{ not json", encoding="utf-8")
     at = app(data)
     assert any("companies.geojson" in e.value.replace("\\", "") for e in at.error)
-    assert at.toggle(key="layer_parks").label.endswith("(5)")
-    assert not [t for t in at.toggle if t.key == "layer_companies"]
+    assert layer_labels(at)["parks"].endswith("(5)")
+    assert "companies" not in layer_labels(at)  # no pill for a layer that did not load
+
+
+def test_a_shown_layer_the_data_lack_stays_in_the_view(app, tmp_path):
+    """A layer that did not load has no pill, but the view keeps it: the URL does not change under the visitor."""
+    data = tmp_path / "atlas"
+    shutil.copytree(MINI_DIR, data)
+    (data / "companies.geojson").write_text("{ not json", encoding="utf-8")
+    at = app(data, basemap="none")
+    assert "companies" in DEFAULT_LAYERS and "companies" not in layer_labels(at)
+    assert query(at) == {"basemap": "none"}  # still the default layers
+    set_layer(at, "parks", False).run()
+    assert query(at)["layers"].split(",") == [lid for lid in DEFAULT_LAYERS if lid != "parks"]
 
 
 def test_bad_feature_is_named(app, tmp_path):
@@ -427,13 +449,13 @@ def test_bad_feature_is_named(app, tmp_path):
 def test_missing_data_directory_is_reported(app, tmp_path):
     at = app(tmp_path / "nowhere")
     assert any("data directory not found" in e.value.replace("\\", "") for e in at.error)
-    assert not at.toggle
+    assert not [p for p in at.pills if p.key == "layers"] and not at.toggle  # no layer, no layer control
 
 
 def test_english_interface(app):
     at = app(lang="en")
     assert "<h1>Hangzhou AI &amp; Innovation Atlas</h1>" in page_header(at)
-    assert at.toggle(key="layer_parks").label.startswith("Parks & platforms")
+    assert layer_labels(at)["parks"].startswith("Parks & platforms")
     script = map_args(at)["script"]
     at.radio(key="lang").set_value("zh").run()
     assert "<h1>杭州人工智能与创新地图</h1>" in page_header(at)

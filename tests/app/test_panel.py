@@ -19,11 +19,14 @@ from tests.common import (
     MINI_DIR,
     block,
     edit_feature,
+    layer_labels,
     listed,
     nodes,
     panel_text,
     plain,
     read_json,
+    set_layer,
+    shown_layers,
     write_json,
 )
 from ui.dates import window_text
@@ -222,8 +225,8 @@ def test_search_results_respect_the_filters(app, atlas, text, filters):
     at.text_input(key="q").input(text).run()
     shown = {k.removeprefix("result_") for k in keys(at, "result_")}
     assert shown == _expected_results(atlas, text, DEFAULT_LAYERS, **filters)
-    counts = {lid: int(re.search(r"\((\d+)\)$", at.toggle(key=f"layer_{lid}").label).group(1))
-              for lid in DEFAULT_LAYERS}
+    labels = layer_labels(at)
+    counts = {lid: int(re.search(r"\((\d+)\)$", labels[lid]).group(1)) for lid in DEFAULT_LAYERS}
     thematic = sum(counts[lid] for lid in DEFAULT_LAYERS if lid not in ("city", "districts"))
     assert len({s for s in shown if not s.startswith("dist_")}) == thematic  # results = what the counts say
     assert f"（{len(shown)}）" in " ".join(c.value for c in at.caption)
@@ -231,7 +234,7 @@ def test_search_results_respect_the_filters(app, atlas, text, filters):
 
 def test_search_skips_hidden_layers(app):
     at = app(basemap="none")
-    at.toggle(key="layer_parks").set_value(False)
+    set_layer(at, "parks", False)
     at.text_input(key="q").input("云谷").run()
     shown = keys(at, "result_")
     assert shown and not [k for k in shown if k.startswith("result_park_")]
@@ -247,7 +250,7 @@ def test_search_skips_hidden_layers(app):
 ])
 def test_unknown_layers_are_dropped_and_the_rest_kept(app, value, layers, url):
     at = app(layers=value, basemap="none")
-    assert [lid for lid in DEFAULT_LAYERS + ("city",) if at.toggle(key=f"layer_{lid}").value] == layers
+    assert [lid for lid in shown_layers(at) if lid in DEFAULT_LAYERS + ("city",)] == layers
     assert query(at).get("layers") == url
     (warning,) = at.warning
     assert "layers=" + ",".join(v for v in value.split(",") if v not in ("parks",)) in plain(warning.value)
@@ -255,7 +258,7 @@ def test_unknown_layers_are_dropped_and_the_rest_kept(app, value, layers, url):
 
 def test_empty_layers_still_means_no_layer(app):
     at = app(layers="", basemap="none")
-    assert not any(t.value for t in at.toggle)
+    assert shown_layers(at) == [] and not any(t.value for t in at.toggle)
     assert query(at)["layers"] == "" and not at.warning
 
 

@@ -124,8 +124,7 @@ def test_a_kind_filter_hides_the_other_layers_and_the_counts_say_so(app, hooks):
     layers = frame.evaluate("() => window.atlasPoints.atlasMarkers.map(m => m.feature.properties.layer)")
     assert set(layers) == {"institutions"} and len(layers) == len(universities)
     assert app.count(hooks.layer("parks")) == 0 and app.count(hooks.layer("plans")) == 0
-    labels = app.sidebar.locator('[data-testid="stCheckbox"]').all_inner_texts()
-    counts = {label.rsplit(" (", 1)[0]: int(label.rsplit("(", 1)[1].rstrip(")")) for label in labels if "(" in label}
+    counts = app.layer_counts()
     assert counts["园区与平台"] == counts["企业与基金"] == counts["事件"] == counts["空间规划"] == 0
     assert counts["高校与科研机构"] == len(universities)
 

@@ -89,7 +89,7 @@ def test_bad_upload_shows_the_message_and_the_page_keeps_working(app, hooks):
     assert "经纬度似乎颠倒了" in alert.inner_text()
     assert app.page.locator(".st-key-upload_show").count() == 0
     app.set_layer("companies", False)  # the rest of the page still reacts
-    assert not app.layer_toggle("companies").locator("input").is_checked()
+    assert not app.layer_on("companies")
     app.page.locator(".st-key-upload_remove button").click()
     app.wait_idle()
     assert app.sidebar.locator('[data-testid="stAlert"]').filter(has_text="swapped.csv").count() == 0
