@@ -51,11 +51,13 @@ def _overview(atlas: Atlas, view, counts: dict[str, int], event_ids: list[str]) 
     active = ([names.get(a, a) for a in view.districts] + [kind_label(None, k, lang) for k in view.kinds]
               + [tag_label(x, lang) for x in view.tags] + ([f"“{view.q}”"] if view.q else [])
               + ([" – ".join(timeline.month_label(m, lang) for m in view.period)] if view.period else []))
-    st.markdown(f"{visible}\n\n**{t('active_filters', lang)}**: "  # one element, not three
-                f"{md(', '.join(active)) if active else md(t('none', lang))}")
+    lines = (f"{visible}\n\n**{t('active_filters', lang)}**: "  # one element with the chart's heading, not four
+             f"{md(', '.join(active)) if active else md(t('none', lang))}")
     if "events" in atlas.layers:
         charts.events_over_time(data_dir(), atlas.hash, lang, tuple(event_ids), "events" in view.layers,
-                                view.period)
+                                view.period, before=lines)
+    else:
+        st.markdown(lines)
     charts.district_comparison(atlas, lang, selected=None)
 
 
