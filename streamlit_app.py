@@ -52,7 +52,7 @@ def explore() -> None:
     ids = data.visible_ids(directory, atlas.hash, view.filter_key)
     col_map, col_panel = layout.columns()
     with col_map, st.container(key="map_box"):
-        mapview.render(atlas, directory, view, ids, key)
+        mapview.render(atlas, directory, view, key)
     mapview.head_start()
     with col_panel, st.container(border=False, key="side_panel"):  # its height: ui/layout.py
         layout.to_heading(view.sel)

@@ -34,6 +34,7 @@ PRODUCTION = {
     "server.fileWatcherType": "none",
     "server.runOnSave": "false",
     "runner.postScriptGC": "false",
+    "runner.magicEnabled": "false",
     "browser.gatherUsageStats": "false",
 }
 def free_port(host: str = LOCALHOST) -> int:

@@ -329,9 +329,10 @@ def _on_event_pick() -> None:
 
 
 def events_over_time(directory: str, content_hash: str, lang: str, event_ids: tuple[str, ...],
-                     layer_on: bool, period: tuple[str, ...] = ()) -> None:
-    """The overview's events chart: the events passing the filters (the period included), clickable."""
-    st.markdown(f"**{t('events_chart', lang)}** ({len(event_ids)})")
+                     layer_on: bool, period: tuple[str, ...] = (), before: str = "") -> None:
+    """The overview's events chart: the events passing the filters (the period included), clickable. ``before``:
+    markdown sent in the same element as the chart's heading (the panel's lines above it)."""
+    st.markdown("\n\n".join(p for p in (before, f"**{t('events_chart', lang)}** ({len(event_ids)})") if p))
     if not layer_on:
         st.caption(t("events_chart_off", lang))
         return

@@ -108,10 +108,10 @@ def month_span(directory: str, content_hash: str) -> tuple[str, str] | None:
     return (str(span[0]), str(span[1])) if span else None
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def first_dates(directory: str, content_hash: str) -> dict[str, str]:
+@st.cache_resource(show_spinner=False, max_entries=8)  # read-only mapping: shared, not unpickled per call
+def first_dates(directory: str, content_hash: str) -> Mapping[str, str]:
     """feature id -> the first date the articles give for it (geo.core.timeline.first_dates); undated ids absent."""
-    return _first_dates(load(directory, content_hash).atlas)
+    return MappingProxyType(_first_dates(load(directory, content_hash).atlas))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -141,11 +141,11 @@ def search_results(directory: str, content_hash: str, text: str, fkey: tuple,
 
 
 def frame(atlas: Atlas, layer: str, ids: list[str]) -> gpd.GeoDataFrame:
-    gdf = atlas.layers[layer]
-    return gdf[gdf["id"].isin(set(ids))]
+    """The rows of ``layer`` whose id is in ``ids``, in the layer's order (a filtered view: ``visible_frame``)."""
+    return subset(atlas.layers[layer], ids)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=128)
 def visible_frame(directory: str, content_hash: str, layer: str, fkey: tuple) -> gpd.GeoDataFrame:
     """The rows of ``layer`` that pass the filters, in the layer's order (layers.scale.subset): what the canvas
     draws and what a click on it is resolved against. Built once per view and shared, not per run (read-only)."""
@@ -160,8 +160,8 @@ def visible_rendering(directory: str, content_hash: str, layer: str, fkey: tuple
     return layer_rendering(visible_frame(directory, content_hash, layer, fkey))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def spots(directory: str, content_hash: str, lang: str) -> dict[str, tuple[str, str]]:
+@st.cache_resource(show_spinner=False, max_entries=8)  # read-only mapping: shared, not unpickled per call
+def spots(directory: str, content_hash: str, lang: str) -> Mapping[str, tuple[str, str]]:
     """feature id -> (name of the place whose position it stands at, that place's id if it is an area else "")."""
     atlas = load(directory, content_hash).atlas
     out = {}
@@ -170,7 +170,7 @@ def spots(directory: str, content_hash: str, lang: str) -> dict[str, tuple[str, 
         geom = row.geometry
         area = geom is not None and geom.geom_type in ("Polygon", "MultiPolygon")
         out[fid] = (feature_name(row, lang), anchor if area and anchor != fid else "")
-    return out
+    return MappingProxyType(out)
 
 
 def display_text(layer: str, lang: str, kinds: dict[str, str] | None = None) -> DisplayText:
@@ -193,10 +193,8 @@ def overlay_json(directory: str, content_hash: str, layer: str, fkey: tuple, sys
                  part: str = "areas") -> str:
     """The escaped display GeoJSON of one filtered layer in ``system`` (as sent to the browser): its areas and
     lines (``part="areas"``, one folium.GeoJson per layer) or its points (``part="points"``, the group layer)."""
-    atlas = load(directory, content_hash).atlas
-    ids = visible_ids(directory, content_hash, fkey)[layer]
-    areas, points = display_parts(frame(atlas, layer, ids), layer, display_text(layer, lang), system,
-                                  spots(directory, content_hash, lang))
+    areas, points = display_parts(visible_frame(directory, content_hash, layer, fkey), layer,
+                                  display_text(layer, lang), system, spots(directory, content_hash, lang))
     return json.dumps(areas if part == "areas" else points, ensure_ascii=False)
 
 
@@ -261,9 +259,7 @@ def layer_scripts(key: str, layer: str, view_key: tuple, system: str, lang: str,
 @st.cache_data(show_spinner=False, max_entries=512)
 def visible_kinds(directory: str, content_hash: str, layer: str, fkey: tuple) -> list[str]:
     """The kinds among the filtered features of ``layer`` (for the legend), without re-parsing the GeoJSON."""
-    atlas = load(directory, content_hash).atlas
-    ids = visible_ids(directory, content_hash, fkey)[layer]
-    return sorted(frame(atlas, layer, ids)["kind"].dropna().unique().tolist())
+    return sorted(visible_frame(directory, content_hash, layer, fkey)["kind"].dropna().unique().tolist())
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)  # a str: shared, not copied per run
@@ -280,6 +276,5 @@ def highlight_json(directory: str, content_hash: str, feature_id: str, system: s
 def export_json(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, crs: str) -> str:
     """GeoJSON of the filtered features of ``layers`` with full, unescaped properties (geo.io.export)."""
     atlas = load(directory, content_hash).atlas
-    ids = visible_ids(directory, content_hash, fkey)
-    frames = {lid: frame(atlas, lid, ids[lid]) for lid in layers if lid in ids}
+    frames = {lid: visible_frame(directory, content_hash, lid, fkey) for lid in layers if lid in atlas.layers}
     return to_geojson(frames, crs=crs)

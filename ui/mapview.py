@@ -86,29 +86,13 @@ def _legend(layer: str, kinds: list[str], lang: str) -> tuple[str, list[tuple[st
                                                             if k in present})
 
 
-def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tianditu_key: str | None) -> None:
-    base = BASEMAPS[view.basemap]
-    system = base.system
+def render(atlas: Atlas, directory: str, view, tianditu_key: str | None) -> None:
+    system = BASEMAPS[view.basemap].system
     lang = view.lang
     text = tuple(point_text(lang).items())
-    groups = [_cached("tiles", 0, base.id, tianditu_key, notice=escape(t("tiles_failed", lang)))]
-    legend = []
-    canvases, point_layers = [], []
-    for lid in view.layers:
-        if lid not in atlas.layers:
-            continue
-        legend.append(_legend(lid, data.visible_kinds(directory, atlas.hash, lid, view.filter_key), lang))
-        if len(ids.get(lid, ())) > scale.CANVAS_THRESHOLD:  # large point layers: one canvas (layers/scale.py)
-            if data.visible_rendering(directory, atlas.hash, lid, view.filter_key) == "canvas":
-                canvases.append((data.visible_frame(directory, atlas.hash, lid, view.filter_key), lid))
-                continue
-        groups.append(Prerendered(data.overlay_script(directory, atlas.hash, lid, view.filter_key, system, lang,
-                                                      len(groups))))  # built once per view (layers/prerendered.py)
-        point_layers.append(lid)
-    for gdf, lid in canvases:
-        groups.append(_canvas(directory, atlas.hash, view.filter_key, lid, system, len(groups), gdf))
-    groups.append(Prerendered(data.points_script(directory, atlas.hash, tuple(point_layers), view.filter_key,
-                                                 system, lang, text, len(groups))))
+    atlas_groups, atlas_legend = _atlas_groups(directory, atlas.hash, tuple(view.layers), view.filter_key,
+                                               view.basemap, lang, tianditu_key)
+    groups, legend = list(atlas_groups), list(atlas_legend)
     uploaded = upload.current()  # the visitor's own layer, or None
     if uploaded is not None and uploaded.visible:
         groups.extend(_upload_groups(uploaded, view, system, lang, text, len(groups)))
@@ -120,6 +104,36 @@ def render(atlas: Atlas, directory: str, view, ids: dict[str, list[str]], tiandi
                           t("map_note", lang), t("legend", lang),
                           symbols=tuple((key, t(f"sym_{key}", lang)) for key in SYMBOLS)))
     _component(groups, view.basemap)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _atlas_groups(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, basemap: str, lang: str,
+                  tianditu_key: str | None) -> tuple[tuple, tuple]:
+    """What every visitor with this view gets, built once per view from the per-layer caches: the groups at
+    positions 0.. (tiles, each shown layer's areas or canvas, the point groups) and their legend entries. A run
+    looks up one key here instead of a dozen (hashing each key was a visible share of a first page's CPU)."""
+    atlas = data.load(directory, content_hash).atlas
+    ids = data.visible_ids(directory, content_hash, fkey)
+    system = BASEMAPS[basemap].system
+    groups = [_cached("tiles", 0, BASEMAPS[basemap].id, tianditu_key, notice=escape(t("tiles_failed", lang)))]
+    legend = []
+    canvases, point_layers = [], []
+    for lid in layers:
+        if lid not in atlas.layers:
+            continue
+        legend.append(_legend(lid, data.visible_kinds(directory, content_hash, lid, fkey), lang))
+        if len(ids.get(lid, ())) > scale.CANVAS_THRESHOLD:  # large point layers: one canvas (layers/scale.py)
+            if data.visible_rendering(directory, content_hash, lid, fkey) == "canvas":
+                canvases.append((data.visible_frame(directory, content_hash, lid, fkey), lid))
+                continue
+        groups.append(Prerendered(data.overlay_script(directory, content_hash, lid, fkey, system, lang,
+                                                      len(groups))))  # built once per view (layers/prerendered.py)
+        point_layers.append(lid)
+    for gdf, lid in canvases:
+        groups.append(_canvas(directory, content_hash, fkey, lid, system, len(groups), gdf))
+    groups.append(Prerendered(data.points_script(directory, content_hash, tuple(point_layers), fkey, system, lang,
+                                                 tuple(point_text(lang).items()), len(groups))))
+    return tuple(groups), tuple(legend)
 
 
 @st.cache_resource(show_spinner=False)

@@ -16,16 +16,7 @@ from geo.io.atlas import Atlas
 from ui import charts, session, timeline
 from ui.data import data_dir
 from ui.i18n import kind_label, layer_label, name, t, tag_label
-from ui.panel_model import (
-    DEFAULT_RADIUS_KM,
-    FIRST_ITEMS,
-    FactsView,
-    Listing,
-    facts_view,
-    feature_view,
-    lists_view,
-    nearby_view,
-)
+from ui.panel_model import DEFAULT_RADIUS_KM, FIRST_ITEMS, FactsView, Listing, facts_view, selected
 from ui.text import md
 
 __all__ = ["DEFAULT_RADIUS_KM", "FIRST_FACTS", "FIRST_ITEMS", "render"]
@@ -60,45 +51,49 @@ def _overview(atlas: Atlas, view, counts: dict[str, int], event_ids: list[str]) 
     active = ([names.get(a, a) for a in view.districts] + [kind_label(None, k, lang) for k in view.kinds]
               + [tag_label(x, lang) for x in view.tags] + ([f"“{view.q}”"] if view.q else [])
               + ([" – ".join(timeline.month_label(m, lang) for m in view.period)] if view.period else []))
-    st.markdown(f"{visible}\n\n**{t('active_filters', lang)}**: "  # one element, not three
-                f"{md(', '.join(active)) if active else md(t('none', lang))}")
+    lines = (f"{visible}\n\n**{t('active_filters', lang)}**: "  # one element with the chart's heading, not four
+             f"{md(', '.join(active)) if active else md(t('none', lang))}")
     if "events" in atlas.layers:
         charts.events_over_time(data_dir(), atlas.hash, lang, tuple(event_ids), "events" in view.layers,
-                                view.period)
+                                view.period, before=lines)
+    else:
+        st.markdown(lines)
     charts.district_comparison(atlas, lang, selected=None)
 
 
 def _feature(atlas: Atlas, feature_id: str, lang: str, period: tuple[str, ...]) -> None:
-    directory = str(atlas.data_dir)
-    shown = feature_view(directory, atlas.hash, feature_id, lang, period)
+    radius = float(st.session_state.get("nearby_km", DEFAULT_RADIUS_KM))
+    view = selected(str(atlas.data_dir), atlas.hash, feature_id, lang, period, radius)
+    shown = view.feature
     st.button(t("deselect", lang), key="deselect", on_click=session.select, args=("",), icon=":material/close:")
     st.subheader(shown.heading)
     if shown.other:
         st.caption(shown.other)
-    st.markdown("\n\n".join(p for p in (shown.info, shown.description) if p))
-    _facts(shown.facts, lang, f"**{t('facts', lang)}**")
-    if shown.layer != "events":
-        _timeline(timeline.timeline_view(directory, atlas.hash, feature_id, lang, period), lang)
-    st.markdown(shown.location)
-    related, inside, _listed = lists_view(directory, atlas.hash, feature_id, lang)
-    for listing in (related, inside):
-        if listing is not None:
-            _listing(listing, lang)
-    radius = st.session_state.get("nearby_km", DEFAULT_RADIUS_KM)
-    near = nearby_view(directory, atlas.hash, feature_id, lang, float(radius))
-    if near is not None:
-        st.markdown(near.heading)
+    _facts(shown.facts, lang, f"**{t('facts', lang)}**", before="\n\n".join(p for p in (shown.info, shown.description)
+                                                                               if p))
+    if view.timeline is not None:
+        _timeline(view.timeline, lang)
+    # the location and the related features' heading in one element
+    st.markdown(shown.location + (f"\n\n{view.related.heading}" if view.related else ""))
+    if view.related is not None:
+        _listing(view.related, lang, heading=False)
+    if view.inside is not None:
+        _listing(view.inside, lang)
+    if view.nearby is not None:
+        st.markdown(view.nearby.heading)
         st.slider(t("radius_km", lang), 0.5, 20.0, DEFAULT_RADIUS_KM, 0.5, key="nearby_km")
-        _listing(Listing("", near.parts), lang)
+        _listing(view.nearby, lang, heading=False)
     if shown.layer == "districts":
         charts.district_comparison(atlas, lang, selected=feature_id)
 
 
-def _facts(facts: FactsView, lang: str, heading: str, first: int | None = None) -> None:
+def _facts(facts: FactsView, lang: str, heading: str, first: int | None = None, before: str = "") -> None:
     """The heading and one line per fact ("- **label**: 至少200个（目标） · 2025年7月 · 文1") in one markdown
-    element (the period's note between them when it hides some), the lines beyond ``first`` in an expander, then
-    one popover per cited article (``facts_src_<source id>``) with its details and quotes."""
+    element with what goes ``before`` it (the feature's info lines; the period's note between them when it hides
+    some facts), the lines beyond ``first`` in an expander, then one popover per cited article
+    (``facts_src_<source id>``) with its details and quotes."""
     shown = facts.lines if first is None else facts.lines[:first]
+    heading = "\n\n".join(p for p in (before, heading) if p)
     if facts.outside:
         st.markdown(heading)
         st.caption(facts.outside)
@@ -155,10 +150,10 @@ def _row(part, heading: str, runs: int, lang: str) -> int:
     return runs + 1
 
 
-def _listing(listing: Listing, lang: str) -> None:
+def _listing(listing: Listing, lang: str, heading: bool = True) -> None:
     """A section of lists: its heading, captions, and each list as pills (the first FIRST_ITEMS, the rest in an
     expander "另外 n 个" holding the pills ``<key>_more``). No scroll box: the panel scrolls."""
-    if listing.heading:
+    if heading and listing.heading:
         st.markdown(listing.heading)
     for part in listing.parts:
         if isinstance(part, str):

@@ -305,3 +305,28 @@ def _near_distance(atlas: Atlas, row, other_id: str, metres: float, lang: str) -
     if any(r.geometry is not None and r.geometry.geom_type in POLYGONS for r in (row, other)):
         return t("near_touching", lang)
     return distance(0, lang) or "?"
+
+
+@dataclass(frozen=True)
+class Selected:
+    """Everything the panel of a selected feature shows, for one view: one cache look-up per selection."""
+
+    feature: FeatureView
+    timeline: timeline.TimelineView | None  # None for events (their date is in the info lines)
+    related: Listing | None
+    inside: Listing | None
+    nearby: Listing | None  # None when the feature has no nearby list
+
+
+@st.cache_resource(show_spinner=False, max_entries=_ENTRIES)
+def selected(directory: str, content_hash: str, feature_id: str, lang: str, period: tuple[str, ...],
+             radius_km: float) -> Selected:
+    """The parts above, for (data version, feature, language, period, nearby radius); each part is cached on its
+    own keys too, so a new radius or period rebuilds only what depends on it."""
+    shown = feature_view(directory, content_hash, feature_id, lang, period)
+    rel, within, _listed = lists_view(directory, content_hash, feature_id, lang)
+    return Selected(
+        feature=shown,
+        timeline=None if shown.layer == "events" else timeline.timeline_view(directory, content_hash, feature_id,
+                                                                               lang, period),
+        related=rel, inside=within, nearby=nearby_view(directory, content_hash, feature_id, lang, radius_km))

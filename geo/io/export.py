@@ -27,6 +27,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
+from geo.core.crs import is_wgs84
 from geo.core.geometry import round_geometries
 from geo.core.schema import EVENT_PROPERTIES, LAYERS, REQUIRED_PROPERTIES
 from geo.errors import CRSError, LayerError
@@ -112,7 +113,7 @@ def to_geojson(data, *, crs: str = "wgs84", indent: int | None = None) -> str:
     crs = _check_crs(crs)
     features = []
     for gdf in frames_of(data):
-        if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
+        if not is_wgs84(gdf.crs):
             raise LayerError(f"export expects EPSG:4326 lon/lat frames, got {gdf.crs.to_string()}")
         if crs != "wgs84":
             from geo.core.crs import to_system  # lazily: export works without the CRS module for WGS84

@@ -348,3 +348,39 @@ def test_event_fields_show_date_place_and_participants(app, tmp_path):
     at = app(data, sel="park_yungu_center", lang="en", basemap="none")
     assert "**When**: Jul–Aug 2025 (a period)" in panel_text(at)  # at its resolution
     assert list(listed(at, "rel_place")) == ["park_zijingang"] and list(listed(at, "rel_participants")) == ["inst_zju"]
+
+
+# ------------------------------------------------------------------------------------------------ built once per view
+
+
+def test_a_selection_seen_before_computes_nothing(app, monkeypatch):
+    """The panel of a feature is built once per (data version, feature, language, period, radius) and shared: a
+    second visitor selecting it (or a rerun) asks no spatial query, timeline or fact formatting again; another
+    radius asks only the nearby query."""
+    import ui.panel_model as model
+    import ui.timeline as timeline_ui
+
+    calls = Counter()
+
+    def counting(name, real):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+        return wrapper
+
+    for name in ("related", "inside", "nearby", "facts_in_period"):
+        monkeypatch.setattr(model, name, counting(name, getattr(model, name)))
+    monkeypatch.setattr(timeline_ui, "feature_timeline", counting("timeline", timeline_ui.feature_timeline))
+    for cached in (model.selected, model.feature_view, model.facts_view, model.lists_view, model.nearby_view,
+                   timeline_ui.timeline_view):
+        cached.clear()
+    first = app(sel="park_zijingang", lang="en", basemap="none")
+    once = dict(calls)
+    assert once == {"related": 1, "inside": 1, "nearby": 1, "facts_in_period": 1, "timeline": 1}
+    second = app(sel="park_zijingang", lang="en", basemap="none")  # another visitor, the same view
+    second.run()  # and a rerun
+    assert dict(calls) == once
+    assert panel_text(second) == panel_text(first)
+    second.slider(key="nearby_km").set_value(5.0).run()
+    assert calls["nearby"] == 2 and {k: v for k, v in calls.items() if k != "nearby"} == \
+        {k: v for k, v in once.items() if k != "nearby"}

@@ -10,7 +10,7 @@ import numpy as np
 import prcoords
 import pytest
 import shapely
-from pyproj import Geod
+from pyproj import CRS, Geod
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point, Polygon
 
 from geo.core import crs
@@ -326,3 +326,15 @@ def test_known_system_names_accepted(name):
 
 def test_table_covers_every_pair():
     assert set(crs.TRANSFORMS) == {(a, b) for a in crs.SYSTEMS for b in crs.SYSTEMS}
+
+
+@pytest.mark.parametrize(("definition", "expected"), [
+    ("EPSG:4326", True), ("OGC:CRS84", True), ("+proj=longlat +datum=WGS84 +no_defs", True),
+    ("EPSG:3857", False), ("EPSG:4490", False), ("EPSG:32650", False)])
+def test_is_wgs84_by_definition(definition, expected):
+    assert crs.is_wgs84(CRS.from_user_input(definition)) is expected
+    assert crs.is_wgs84(CRS.from_user_input(CRS.from_user_input(definition).to_wkt())) is expected  # srs as WKT
+
+
+def test_no_crs_is_taken_as_wgs84():
+    assert crs.is_wgs84(None)
