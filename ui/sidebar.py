@@ -57,6 +57,18 @@ def month_labels(span: tuple[str, str], lang: str) -> tuple[tuple[str, ...], Map
     return months, MappingProxyType({m: month_label(m, lang) for m in months})
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def kind_labels(layers: tuple[str, ...], lang: str) -> Mapping[str, str]:
+    """The kind filter's options (the kinds of the thematic ``layers``, schema order) and their labels
+    ("kind · layer") in ``lang``, built once (shared, read-only)."""
+    out = {}
+    for lid in LAYERS:
+        if lid in layers and lid != "city":
+            for k in KINDS[lid]:
+                out[k] = f"{kind_label(lid, k, lang)} · {layer_label(lid, lang)}"
+    return MappingProxyType(out)
+
+
 def _filters(atlas: Atlas, lang: str) -> None:
     names = district_names(str(atlas.data_dir), atlas.hash, lang)
     chosen = st.session_state.get("districts") or []
@@ -64,11 +76,10 @@ def _filters(atlas: Atlas, lang: str) -> None:
         names = {**names, **{code: code for code in chosen if code not in names}}
     st.multiselect(t("districts", lang), list(names), key="districts", format_func=lambda a: names.get(a, a),
                    placeholder=t("choose", lang), select_all=False)
-    kinds = [(lid, k) for lid in LAYERS if lid in atlas.layers and lid not in ("city",) for k in KINDS[lid]]
-    kind_layer = {k: lid for lid, k in kinds}
+    kinds = kind_labels(tuple(atlas.layers), lang)
     # select_all=False: no "Select n matches" action, so Enter picks the highlighted (typed) option, or nothing
-    st.multiselect(t("kinds", lang), list(kind_layer), key="kinds", placeholder=t("choose", lang), select_all=False,
-                   format_func=lambda k: f"{kind_label(kind_layer[k], k, lang)} · {layer_label(kind_layer[k], lang)}")
+    st.multiselect(t("kinds", lang), list(kinds), key="kinds", placeholder=t("choose", lang), select_all=False,
+                   format_func=kinds.__getitem__)
     st.multiselect(t("tags", lang), list(TAGS), key="tags", format_func=lambda x: tag_label(x, lang),
                    placeholder=t("choose", lang), select_all=False)
     _period(lang)
