@@ -9,6 +9,7 @@ point groups) or, above layers.scale.CANVAS_THRESHOLD points, layers.scale's can
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 import streamlit as st
@@ -32,6 +33,7 @@ from ui.i18n import kind_label, layer_label, t
 
 MAP_KEY = "atlas_map"
 HEAD_START = "_map_head_start"  # set once the session's first page has given the map its head start
+SCRIPT_THREAD = "ScriptRunner.scriptThread"  # streamlit/runtime/scriptrunner/script_runner.py
 HEAD_START_S = 0.6  # s: about what the map's frame needs to load Leaflet and its plugins on an idle browser
 MAP_HEIGHT = 620  # px; the page's CSS (ui/layout.py) stretches the map to the window's height
 RETURNED = ["last_active_drawing", "last_object_clicked", "center", "zoom"]  # centre and zoom: on moveend
@@ -55,13 +57,22 @@ def _on_click(value: dict) -> None:
 def head_start() -> None:
     """On a session's first run only: hold the rest of the page back for HEAD_START_S after the map was sent,
     so the browser loads the map's frame (Leaflet, plugins, layers) before it renders the panel's charts, the
-    tables and the sidebar (bench/first_draw.py: 2.1x the bare page's first feature without, 1.24x with). The
+    tables and the sidebar (bench/first_draw.py: 1.97x the bare page's first feature without, 1.22x with). The
     script thread sleeps (no CPU, the GIL released); reruns never wait, nor a run without a connected client
-    (AppTest: no request headers)."""
+    (AppTest: no request headers), nor a run while another session's script is running in this process: the
+    server is then what the visitor waits for (the rest of the page reaches the browser no faster than the
+    server makes it), and a sleep would only add 0.6 s to every first page of a burst."""
     if not st.session_state.get(HEAD_START):
         st.session_state[HEAD_START] = True
-        if st.context.headers:
+        if st.context.headers and not server_busy():
             time.sleep(HEAD_START_S)
+
+
+def server_busy() -> bool:
+    """Whether a script of another session is running in this process now (Streamlit runs each in a thread
+    named SCRIPT_THREAD, which ends with its run)."""
+    me = threading.current_thread()
+    return any(th is not me and th.name == SCRIPT_THREAD for th in threading.enumerate())
 
 
 def _drawn_frame(layer: str, view):
