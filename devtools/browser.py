@@ -329,16 +329,19 @@ class AppPage:
         self.wait_idle()
 
     def search(self, text: str, pick: str) -> None:
-        """Type ``text`` into the search box, then click the result button that starts with ``pick``."""
+        """Type ``text`` into the search box, then click the result (an option of the pills ``results``) whose
+        label starts with ``pick``."""
         box = self.sidebar.locator('[data-testid="stTextInput"] input').first
         box.fill(text)
         box.press("Enter")
         self.wait_idle()
-        button = self.sidebar.locator('[data-testid="stButton"] button').filter(
-            has_text=re.compile("^" + re.escape(pick) + r"\s*·")
-        ).first
-        button.click()
+        self.result_options().filter(has_text=re.compile("^" + re.escape(pick) + r"\s*·")).first.click()
         self.wait_idle()
+
+    def result_options(self):
+        """The search results' buttons (pills ``results``, then ``results_more`` in its expander), in list order:
+        each labelled "name · layer"."""
+        return self.sidebar.locator(":is(.st-key-results, .st-key-results_more) button")
 
     def main_text(self) -> str:
         """Visible text of the page outside the sidebar (the map iframe excluded)."""

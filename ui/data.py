@@ -108,10 +108,10 @@ def month_span(directory: str, content_hash: str) -> tuple[str, str] | None:
     return (str(span[0]), str(span[1])) if span else None
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def first_dates(directory: str, content_hash: str) -> dict[str, str]:
+@st.cache_resource(show_spinner=False, max_entries=8)  # read-only mapping: shared, not unpickled per call
+def first_dates(directory: str, content_hash: str) -> Mapping[str, str]:
     """feature id -> the first date the articles give for it (geo.core.timeline.first_dates); undated ids absent."""
-    return _first_dates(load(directory, content_hash).atlas)
+    return MappingProxyType(_first_dates(load(directory, content_hash).atlas))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -160,8 +160,8 @@ def visible_rendering(directory: str, content_hash: str, layer: str, fkey: tuple
     return layer_rendering(visible_frame(directory, content_hash, layer, fkey))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def spots(directory: str, content_hash: str, lang: str) -> dict[str, tuple[str, str]]:
+@st.cache_resource(show_spinner=False, max_entries=8)  # read-only mapping: shared, not unpickled per call
+def spots(directory: str, content_hash: str, lang: str) -> Mapping[str, tuple[str, str]]:
     """feature id -> (name of the place whose position it stands at, that place's id if it is an area else "")."""
     atlas = load(directory, content_hash).atlas
     out = {}
@@ -170,7 +170,7 @@ def spots(directory: str, content_hash: str, lang: str) -> dict[str, tuple[str, 
         geom = row.geometry
         area = geom is not None and geom.geom_type in ("Polygon", "MultiPolygon")
         out[fid] = (feature_name(row, lang), anchor if area and anchor != fid else "")
-    return out
+    return MappingProxyType(out)
 
 
 def display_text(layer: str, lang: str, kinds: dict[str, str] | None = None) -> DisplayText:

@@ -26,8 +26,11 @@ _CSS = f"""
 .atlas-header h1 {{ font-size: 1.3rem; line-height: 1.7rem; font-weight: 700; padding: 0; margin: 0; }}
 .atlas-header span {{ font-size: .8rem; color: #6b7280; overflow: hidden; text-overflow: ellipsis; }}
 [data-testid="stSidebarContent"] [data-testid="stSidebarUserContent"] {{ padding-top: 1rem; }}
-/* The layer pills' label is the sidebar's "Layers" heading (no heading element of its own): drawn like one. */
-.st-key-layers [data-testid="stWidgetLabel"] p {{ font-size: 1.125rem; font-weight: 600; padding-top: .5rem; }}
+/* The layer pills' and the uploader's labels are the sidebar's "Layers" and "My data" headings (no heading element
+   of their own): drawn like one. */
+.st-key-layers [data-testid="stWidgetLabel"] p,
+.st-key-upload_box [data-testid="stFileUploader"] [data-testid="stWidgetLabel"] p {{ font-size: 1.125rem;
+    font-weight: 600; padding-top: .5rem; }}
 /* The map fills the window below the header; the panel beside it scrolls on its own. */
 .st-key-map_box iframe {{ height: calc(100vh - {HEADER_PX + 12}px) !important; min-height: 420px; }}
 /* The panel: exactly the map's height, scrolling on its own (no fixed-height wrapper: a plain container). */
@@ -46,6 +49,15 @@ _CSS = f"""
     overflow: visible; text-overflow: clip; max-width: 100%; overflow-wrap: anywhere; }}
 .st-key-side_panel [data-testid="stButtonGroup"] button[data-variant="pills"] p {{ font-size: 1rem; margin: 0; }}
 .st-key-side_panel [data-testid="stButtonGroup"] [data-testid="stWidgetLabel"] p {{ color: rgba(49, 51, 63, .6); }}
+/* The sidebar's search results (pills results / results_more, ui/sidebar.py): the same column of buttons. */
+:is(.st-key-results, .st-key-results_more) [role="radiogroup"] {{ display: flex; flex-direction: column;
+    flex-wrap: nowrap; align-items: stretch; gap: .5rem; overflow: visible; }}
+:is(.st-key-results, .st-key-results_more) button[data-variant="pills"] {{ width: 100%; max-width: none;
+    min-height: 2.5rem; height: auto; border-radius: .5rem; padding: .25rem .75rem; justify-content: center;
+    font-size: 1rem; line-height: 1.4; }}
+:is(.st-key-results, .st-key-results_more) button[data-variant="pills"] * {{ white-space: normal; overflow: visible;
+    text-overflow: clip; max-width: 100%; overflow-wrap: anywhere; }}
+:is(.st-key-results, .st-key-results_more) button[data-variant="pills"] p {{ font-size: 1rem; margin: 0; }}
 /* the timeline's events: tertiary-looking rows (icon, date, name) aligned left, as before */
 .st-key-side_panel [class*="st-key-tl_"] button[data-variant="pills"] {{ border-color: transparent;
     background: transparent; justify-content: flex-start; text-align: left; padding-left: 0; }}

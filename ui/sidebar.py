@@ -14,7 +14,7 @@ from layers.basemaps import BASEMAPS
 from ui import data, session, upload
 from ui.i18n import LANGS, kind_label, layer_label, t, tag_label
 from ui.state import span_months
-from ui.text import md
+from ui.text import distinct, md
 from ui.timeline import month_label
 
 MAX_RESULTS = 8
@@ -127,26 +127,41 @@ def _apply_preset(presets: dict[str, tuple[str, str]]) -> None:
 
 
 def _results(atlas: Atlas, query: str, lang: str) -> None:
-    """Search results among the features on the map (shown layers, current filters), with their count: the
-    first MAX_RESULTS as buttons, the rest in an expander."""
+    """Search results among the features on the map (shown layers, current filters), under one caption with their
+    count: the first MAX_RESULTS as one list (pills ``results``, drawn as a column of buttons by ui/layout.py), the
+    rest up to MAX_LISTED in an expander (pills ``results_more``). Choosing one selects it."""
     view = session.current()
     results = data.search_results(data.data_dir(), atlas.hash, query, view.filter_key, view.layers)
-    st.caption(t("results_count", lang, n=len(results)), help=t("results_filtered", lang))
+    notes = [t("results_count", lang, n=len(results))]
     if not view.layers:
-        st.caption(t("results_no_layer", lang))
+        notes.append(t("results_no_layer", lang))
     elif not results:
-        st.caption(t("no_results", lang))
-
-    def button(layer: str, fid: str, name_zh: str, name_en: str) -> None:
-        label = (name_zh or name_en) if lang == "zh" else (name_en or name_zh)
-        st.button(md(f"{label} · {layer_label(layer, lang)}"), key=f"result_{fid}", on_click=session.select,
-                  args=(fid,), width="stretch")
-
-    for record in results[:MAX_RESULTS]:
-        button(*record)
-    if len(results) > MAX_RESULTS:
-        with st.expander(t("count_more", lang, n=len(results) - MAX_RESULTS)):
-            for record in results[MAX_RESULTS:MAX_LISTED]:
-                button(*record)
+        notes.append(t("no_results", lang))
+    st.caption("  \n".join(md(n) for n in notes), help=t("results_filtered", lang))
+    items = distinct([(fid, md(f"{(zh or en) if lang == 'zh' else (en or zh)} · {layer_label(layer, lang)}"))
+                      for layer, fid, zh, en in results[:MAX_LISTED]])
+    if items:
+        _result_list("results", items[:MAX_RESULTS], t("results_count", lang, n=len(results)))
+    if len(items) > MAX_RESULTS:
+        more = t("count_more", lang, n=len(results) - MAX_RESULTS)
+        with st.expander(more):
+            _result_list("results_more", items[MAX_RESULTS:], more)
             if len(results) > MAX_LISTED:
                 st.caption(t("results_cut", lang, n=MAX_LISTED))
+
+
+def _result_list(key: str, items: tuple[tuple[str, str], ...], name: str) -> None:
+    """One list of results: options are feature ids shown by their (escaped, distinct) labels; ``name`` is for
+    screen readers only."""
+    labels = dict(items)
+    st.pills(name, list(labels), format_func=labels.__getitem__, key=key, on_change=_chosen, args=(key,),
+             label_visibility="collapsed", width="stretch")
+
+
+def _chosen(key: str) -> None:
+    """on_change of a result list: select the feature (the map pans to it), then clear the list's choice so the
+    same result can be chosen again."""
+    feature_id = st.session_state.get(key)
+    st.session_state[key] = None
+    if feature_id:
+        session.select(feature_id)

@@ -17,6 +17,7 @@ from layers.scale import subset
 from ui import data, export, session
 from ui.facts import display
 from ui.i18n import basis_label, kind_label, layer_label, t
+from ui.text import md
 from ui.timeline import date_text
 
 TABLE_KEY = "table"
@@ -78,6 +79,13 @@ def cached_rows(directory: str, content_hash: str, layers: tuple[str, ...], fkey
                 table=pa.Table.from_pandas(frame.drop(columns=[ID_COLUMN]), preserve_index=False))
 
 
+def heading(title: str, *notes: str) -> None:
+    """A section's heading (h3, as st.subheader) with its notes under it in small grey (as st.caption): one
+    element, not one per line (each element sent costs the server a message)."""
+    lines = [f"### {md(title)}", *(f":small[:gray[{md(note)}]]" for note in notes)]
+    st.markdown("\n\n".join(lines))
+
+
 def _on_table_select() -> None:
     state = st.session_state.get(TABLE_KEY)
     rows = list(getattr(getattr(state, "selection", None), "rows", None) or
@@ -91,14 +99,15 @@ def render_table(atlas: Atlas, view, ids: dict[str, list[str]]) -> None:
     lang = view.lang
     rows = cached_rows(str(atlas.data_dir), atlas.hash, view.layers, view.filter_key, lang)
     total = sum(len(ids.get(lid, ())) for lid in view.layers if lid in atlas.layers)
-    st.subheader(f"{t('table', lang)} ({total})")
-    st.caption(t("table_help", lang))
+    notes = [t("table_help", lang)]
     if total > len(rows.ids):
-        st.caption(f"仅列出前 {len(rows.ids)} 项；请用筛选缩小范围，或导出全部。" if lang == "zh" else
-                   f"Listing the first {len(rows.ids)}; narrow with the filters, or export them all.")
+        notes.append(f"仅列出前 {len(rows.ids)} 项；请用筛选缩小范围，或导出全部。" if lang == "zh" else
+                     f"Listing the first {len(rows.ids)}; narrow with the filters, or export them all.")
+    if not rows.ids:
+        notes.append(t("no_data", lang))
+    heading(f"{t('table', lang)} ({total})", *notes)
     st.session_state[TABLE_IDS] = rows.ids  # the shared tuple: no copy per run
     if not rows.ids:
-        st.caption(t("no_data", lang))
         return
     # the ids select rows (TABLE_IDS); what people read starts with the name, no internal id is shown
     st.dataframe(rows.table, key=TABLE_KEY, on_select=_on_table_select,
@@ -107,7 +116,7 @@ def render_table(atlas: Atlas, view, ids: dict[str, list[str]]) -> None:
 
 def render_export(atlas: Atlas, directory: str, view) -> None:
     lang = view.lang
-    st.subheader(t("export_title", lang))
+    heading(t("export_title", lang), t("export_note", lang) + " " + t("export_formats_note", lang))
     layers = [lid for lid in view.layers if lid in atlas.layers]
     scopes = ["visible", *layers]
     if st.session_state.get("export_scope") not in scopes:
@@ -120,7 +129,6 @@ def render_export(atlas: Atlas, directory: str, view) -> None:
     args = (directory, atlas.hash, chosen, view.filter_key, crs, fmt)
     export.download(lang, "export_download", fmt, export_filename(chosen, view.filters, crs, fmt=fmt),
                     partial(export_file, *args), disabled=not chosen)
-    st.caption(t("export_note", lang) + " " + t("export_formats_note", lang))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -220,8 +220,9 @@ def _show_error(failed: Failed, lang: str) -> None:
 def render_sidebar(lang: str) -> None:
     """The upload widget, its options (with defaults, so the layer shows as soon as it is read) and remove."""
     with st.container(key="upload_box"):
-        st.subheader(t("upload", lang))
-        handle = st.file_uploader(t("upload_file", lang), key=_uploader_key(), help=t("upload_help", lang))
+        # the uploader's label is the section's heading (ui/layout.py draws it so): no heading element of its own
+        how = t("upload_file", lang) + ("：" if lang == "zh" else ": ") + t("upload_help", lang)
+        handle = st.file_uploader(t("upload", lang), key=_uploader_key(), help=how)
         if handle is None:
             return
         if _state()["file_id"] != handle.file_id:  # a new file: default options

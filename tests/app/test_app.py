@@ -176,8 +176,7 @@ def test_filters_change_counts_and_url(app, atlas, filters):
 def test_search_finds_both_cloud_valleys(app, text, data_dir):
     at = app(data_dir)
     at.text_input(key="q").input(text).run()
-    keys = {b.key for b in at.button}
-    assert {"result_park_china_cloud_valley", "result_park_yungu_center"} <= keys
+    assert {"park_china_cloud_valley", "park_yungu_center"} <= set(listed(at, "results"))
     assert {"park_china_cloud_valley", "park_yungu_center"} <= set(map_features(at))
     assert query(at)["q"] == text
 
@@ -185,9 +184,22 @@ def test_search_finds_both_cloud_valleys(app, text, data_dir):
 def test_search_result_selects(app):
     at = app()
     at.text_input(key="q").input("云谷").run()
-    at.button(key="result_park_yungu_center").click().run()
+    choose(at, "park_yungu_center", "results")
     assert query(at)["sel"] == "park_yungu_center"
     assert at.subheader[0].value == "云谷中心"
+    assert at.pills(key="results").value is None  # the list forgets the choice: the same result can be chosen again
+
+
+def test_search_lists_every_result_once_the_rest_in_an_expander(app, atlas):
+    at = app(basemap="none")
+    at.text_input(key="q").input("杭州").run()
+    first = dict(at.pills(key="results").format_func.__self__)
+    more = dict(at.pills(key="results_more").format_func.__self__)
+    assert len(first) == 8 and more and not set(first) & set(more)
+    assert all(fid in atlas for fid in (*first, *more))
+    total = int(re.search(r"（(\d+)）", " ".join(c.value for c in at.caption)).group(1))
+    assert len(first) + len(more) == min(total, 60)
+    assert all(" · " in label for label in first.values())
 
 
 def test_clear_all(app):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from geo.core.schema import LAYERS
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,9 +36,16 @@ def all_ids() -> set[str]:
 
 
 def result_ids(app) -> list[str]:
-    """The search results' feature ids, in the order the sidebar lists them."""
-    return app.page.evaluate("""() => [...document.querySelectorAll('[class*="st-key-result_"]')]
-        .map(e => [...e.classList].find(c => c.startsWith('st-key-result_')).slice('st-key-result_'.length))""")
+    """The search results' feature ids, in the order the sidebar lists them (read from their "name · layer"
+    labels, which the data make unique here)."""
+    by_label = {}
+    for file, zh_layer, *_rest in LAYERS.values():
+        for f in json.loads((DATA / file).read_text(encoding="utf-8"))["features"]:
+            p = f["properties"]
+            by_label[f"{p['name_zh'] or p['name_en']} · {zh_layer}"] = p["id"]
+    labels = [label.strip() for label in app.result_options().all_inner_texts()]
+    assert all(label in by_label for label in labels), [lab for lab in labels if lab not in by_label]
+    return [by_label[label] for label in labels]
 
 
 def type_search(app, text: str) -> None:
@@ -56,7 +65,7 @@ def test_search_puts_the_place_first(app, hooks):
         assert ids and ids[0] == first, f"{query}: {ids[:5]}"
         if query == "云谷":  # the events and 西湖大学 (云谷校区) come after the parks named 云谷
             assert ids.index("inst_westlake_univ") > 2 and not ids[1].startswith("ev_")
-    app.sidebar.locator(".st-key-result_park_china_cloud_valley button").click()
+    app.result_options().filter(has_text=re.compile(r"^中国云谷 · ")).first.click()
     app.wait_idle()
     app.wait_for_selected("park_china_cloud_valley")
 
