@@ -9,6 +9,7 @@ point groups) or, above layers.scale.CANVAS_THRESHOLD points, layers.scale's can
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 import streamlit as st
@@ -32,6 +33,7 @@ from ui.i18n import kind_label, layer_label, t
 
 MAP_KEY = "atlas_map"
 HEAD_START = "_map_head_start"  # set once the session's first page has given the map its head start
+SCRIPT_THREAD = "ScriptRunner.scriptThread"  # streamlit/runtime/scriptrunner/script_runner.py
 HEAD_START_S = 0.6  # s: about what the map's frame needs to load Leaflet and its plugins on an idle browser
 MAP_HEIGHT = 620  # px; the page's CSS (ui/layout.py) stretches the map to the window's height
 RETURNED = ["last_active_drawing", "last_object_clicked", "center", "zoom"]  # centre and zoom: on moveend
@@ -55,13 +57,22 @@ def _on_click(value: dict) -> None:
 def head_start() -> None:
     """On a session's first run only: hold the rest of the page back for HEAD_START_S after the map was sent,
     so the browser loads the map's frame (Leaflet, plugins, layers) before it renders the panel's charts, the
-    tables and the sidebar (bench/first_draw.py: 2.1x the bare page's first feature without, 1.24x with). The
+    tables and the sidebar (bench/first_draw.py: 1.97x the bare page's first feature without, 1.22x with). The
     script thread sleeps (no CPU, the GIL released); reruns never wait, nor a run without a connected client
-    (AppTest: no request headers)."""
+    (AppTest: no request headers), nor a run while another session's script is running in this process: the
+    server is then what the visitor waits for (the rest of the page reaches the browser no faster than the
+    server makes it), and a sleep would only add 0.6 s to every first page of a burst."""
     if not st.session_state.get(HEAD_START):
         st.session_state[HEAD_START] = True
-        if st.context.headers:
+        if st.context.headers and not server_busy():
             time.sleep(HEAD_START_S)
+
+
+def server_busy() -> bool:
+    """Whether a script of another session is running in this process now (Streamlit runs each in a thread
+    named SCRIPT_THREAD, which ends with its run)."""
+    me = threading.current_thread()
+    return any(th is not me and th.name == SCRIPT_THREAD for th in threading.enumerate())
 
 
 def _drawn_frame(layer: str, view):
@@ -90,28 +101,36 @@ def render(atlas: Atlas, directory: str, view, tianditu_key: str | None) -> None
     system = BASEMAPS[view.basemap].system
     lang = view.lang
     text = tuple(point_text(lang).items())
-    atlas_groups, atlas_legend = _atlas_groups(directory, atlas.hash, tuple(view.layers), view.filter_key,
+    atlas_groups, legend, tail = _atlas_groups(directory, atlas.hash, tuple(view.layers), view.filter_key,
                                                view.basemap, lang, tianditu_key)
-    groups, legend = list(atlas_groups), list(atlas_legend)
+    groups = list(atlas_groups)
     uploaded = upload.current()  # the visitor's own layer, or None
-    if uploaded is not None and uploaded.visible:
+    if uploaded is not None and uploaded.visible:  # its groups come before the selection: the tail moves
         groups.extend(_upload_groups(uploaded, view, system, lang, text, len(groups)))
         shape = "dot" if type_names(uploaded.layer.geometry.values) == {"Point"} else "area"
-        legend.append((layer_label(UPLOAD_LAYER, lang), [(uploaded.name, uploaded.color, shape)]))
-    groups.append(_selection(atlas, directory, view, system, uploaded, len(groups)))
-    groups.append(_cached("measure", len(groups), lang))
-    groups.append(_cached("legend", len(groups), tuple((label, tuple(entries)) for label, entries in legend),
-                          t("map_note", lang), t("legend", lang),
-                          symbols=tuple((key, t(f"sym_{key}", lang)) for key in SYMBOLS)))
+        legend = (*legend, (layer_label(UPLOAD_LAYER, lang), ((uploaded.name, uploaded.color, shape),)))
+        groups.append(_selection(atlas, directory, view, system, uploaded, len(groups)))
+        groups.extend(_tail(len(groups), legend, lang))
+    else:
+        groups.append(_selection(atlas, directory, view, system, uploaded, len(groups)))
+        groups.extend(tail)
     _component(groups, view.basemap)
+
+
+def _tail(index: int, legend: tuple, lang: str) -> tuple:
+    """The measure tool and the legend at positions ``index`` and ``index + 1`` (after the selection)."""
+    return (_cached("measure", index, lang),
+            _cached("legend", index + 1, legend, t("map_note", lang), t("legend", lang),
+                    symbols=tuple((key, t(f"sym_{key}", lang)) for key in SYMBOLS)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _atlas_groups(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, basemap: str, lang: str,
-                  tianditu_key: str | None) -> tuple[tuple, tuple]:
+                  tianditu_key: str | None) -> tuple[tuple, tuple, tuple]:
     """What every visitor with this view gets, built once per view from the per-layer caches: the groups at
-    positions 0.. (tiles, each shown layer's areas or canvas, the point groups) and their legend entries. A run
-    looks up one key here instead of a dozen (hashing each key was a visible share of a first page's CPU)."""
+    positions 0.. (tiles, each shown layer's areas or canvas, the point groups), their legend entries, and the
+    tail that follows the selection when no upload is shown (measure tool, legend). A run looks up one key here
+    instead of a dozen (hashing each key was a visible share of a first page's CPU)."""
     atlas = data.load(directory, content_hash).atlas
     ids = data.visible_ids(directory, content_hash, fkey)
     system = BASEMAPS[basemap].system
@@ -133,7 +152,8 @@ def _atlas_groups(directory: str, content_hash: str, layers: tuple[str, ...], fk
         groups.append(_canvas(directory, content_hash, fkey, lid, system, len(groups), gdf))
     groups.append(Prerendered(data.points_script(directory, content_hash, tuple(point_layers), fkey, system, lang,
                                                  tuple(point_text(lang).items()), len(groups))))
-    return tuple(groups), tuple(legend)
+    legend = tuple((label, tuple(entries)) for label, entries in legend)
+    return tuple(groups), legend, _tail(len(groups) + 1, legend, lang)  # + 1: the selection
 
 
 @st.cache_resource(show_spinner=False)

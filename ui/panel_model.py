@@ -34,6 +34,11 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 RELATIONS = ("place", "participants", "parent", "children", "district", "in_district", "parks")
 FIRST_ITEMS = 8  # features shown per list (or per layer group); the rest open from "另外 n 个"
 DEFAULT_RADIUS_KM = 3.0
+# An icon per layer before each feature of a list (the timeline's events have :material/event: too). Besides helping
+# the eye down a long list it keeps Streamlit cheap: a pills option whose first word is not an icon and not ASCII
+# is searched for a leading emoji with a large regex (~57 µs an option), a leading icon is read in ~3 µs.
+LAYER_ICONS = {"city": "location_city", "districts": "map", "plans": "architecture", "parks": "apartment",
+               "institutions": "school", "companies": "business", "events": "event"}
 _ENTRIES = 1024  # per cached part: selections x languages x periods (x radii) seen recently
 
 Items = tuple[tuple[str, str], ...]  # (feature id, its label as shown: markdown-escaped text)
@@ -203,7 +208,8 @@ def _items(atlas: Atlas, ids: list[str], lang: str, suffixes: dict[str, str] | N
     out = []
     for fid in ids:
         lid, row = atlas.feature(fid)
-        out.append((fid, md(f"{name(row, lang)} · {layer_label(lid, lang)}{suffixes.get(fid, '')}")))
+        icon = f":material/{LAYER_ICONS.get(lid, 'place')}: "
+        out.append((fid, icon + md(f"{name(row, lang)} · {layer_label(lid, lang)}{suffixes.get(fid, '')}")))
     return distinct(out)
 
 

@@ -31,3 +31,4 @@ def test_the_data_directory_follows_the_environment(tmp_path, monkeypatch):
     assert data.data_dir() == str(tmp_path.resolve())
     monkeypatch.delenv("ATLAS_DATA_DIR")
     assert data.data_dir() == str((data.ROOT / "data").resolve())
+

@@ -33,6 +33,7 @@ from ui.dates import window_text
 from ui.facts import fact_when, value_text
 from ui.i18n import layer_label
 from ui.panel import FIRST_ITEMS
+from ui.panel_model import LAYER_ICONS
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -158,7 +159,7 @@ def test_district_lists_its_features_once_counted_and_grouped(app, atlas):
 
 def test_lists_are_one_element_each_labelled_by_name_and_layer(app, atlas):
     """A list of features is one pills element (not a button per feature): options are ids, labelled
-    "name · layer", every label distinct (an option is read back by its label)."""
+    "name · layer" after the layer's icon, every label distinct (an option is read back by its label)."""
     at = app(sel="park_zijingang", basemap="none")
     lists = [p for p in at.pills if p.key.startswith(("rel_", "inside", "nearby"))]
     assert lists and not [b for b in at.button if b.key and b.key.startswith(("rel_", "in_", "near_"))]
@@ -167,7 +168,7 @@ def test_lists_are_one_element_each_labelled_by_name_and_layer(app, atlas):
         assert len(set(labels.values())) == len(labels) == len(pills.options) <= FIRST_ITEMS
         for fid, label in labels.items():
             lid, row = atlas.feature(fid)
-            assert plain(label).startswith(f"{row['name_zh']} · {layer_label(lid, 'zh')}")
+            assert plain(label).startswith(f":material/{LAYER_ICONS[lid]}: {row['name_zh']} · {layer_label(lid, 'zh')}")
 
 
 def test_children_are_not_repeated_inside_or_nearby(app, atlas):
