@@ -201,5 +201,9 @@ def test_the_map_says_it_is_loading_until_features_are_drawn(app, hooks):
                                ".display === 'none'", timeout=10_000)  # drawn: the indicator is gone
     app.page.goto(app.server.app_url(**{hooks.basemap_param: hooks.no_tiles}), wait_until="domcontentloaded")
     app.page.wait_for_selector(".st-key-map_box", timeout=60_000)
+    # the map's box can be on the page a moment before the page's stylesheet (the first element, an st.html that
+    # Streamlit renders when its code has loaded): the label is read once the stylesheet applies
+    app.page.wait_for_function("() => getComputedStyle(document.documentElement)"
+                               ".getPropertyValue('--atlas-map-loading') !== ''", timeout=30_000)
     assert "地图加载中" in app.page.evaluate(
         "() => getComputedStyle(document.querySelector('.st-key-map_box'), '::before').content")
