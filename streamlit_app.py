@@ -35,7 +35,7 @@ directory = data.data_dir()
 key = tianditu_key()
 basemaps = available(key)
 districts = atlas.layers.get("districts")
-warnings = session.init(basemaps=basemaps, feature_ids=set(atlas.ids()),
+warnings = session.init(basemaps=basemaps, feature_ids=atlas,  # read on a session's first run only
                         district_ids=dict(zip(districts["id"], districts["adcode"], strict=True))
                         if districts is not None else {}, span=data.month_span(directory, atlas.hash))
 view = session.current()

@@ -27,6 +27,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 import threading
 from pathlib import Path
@@ -98,6 +99,4 @@ def _prune(directory: Path, max_files: int = MAX_FILES) -> int:
 
 def urls(feature_group: str) -> list[str]:
     """The static URLs a component's ``feature_group`` loads (what a browser fetches for it)."""
-    import re
-
     return re.findall(r"\(\"(" + re.escape(URL) + r"/[0-9a-f]+\.js)\"\)", feature_group)

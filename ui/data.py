@@ -108,6 +108,18 @@ def month_span(directory: str, content_hash: str) -> tuple[str, str] | None:
     return (str(span[0]), str(span[1])) if span else None
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def district_names(directory: str, content_hash: str, lang: str) -> Mapping[str, str]:
+    """adcode -> the district's name in ``lang``, by adcode (the district filter's options, the panel's active
+    filters), built once per data version and language (shared, read-only)."""
+    districts = load(directory, content_hash).atlas.layers.get("districts")
+    if districts is None:
+        return MappingProxyType({})
+    ordered = districts.sort_values("adcode")
+    return MappingProxyType(dict(zip(ordered["adcode"], ordered["name_zh" if lang == "zh" else "name_en"],
+                                     strict=True)))
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)  # read-only mapping: shared, not unpickled per call
 def first_dates(directory: str, content_hash: str) -> Mapping[str, str]:
     """feature id -> the first date the articles give for it (geo.core.timeline.first_dates); undated ids absent."""

@@ -14,9 +14,10 @@ import streamlit as st
 
 from geo.io.atlas import Atlas
 from ui import charts, session, timeline
-from ui.data import data_dir
+from ui.data import data_dir, district_names
 from ui.i18n import kind_label, layer_label, name, t, tag_label
 from ui.panel_model import DEFAULT_RADIUS_KM, FIRST_ITEMS, FactsView, Listing, facts_view, selected
+from ui.picks import feature_list
 from ui.text import md
 
 __all__ = ["DEFAULT_RADIUS_KM", "FIRST_FACTS", "FIRST_ITEMS", "render"]
@@ -46,8 +47,7 @@ def _overview(atlas: Atlas, view, counts: dict[str, int], event_ids: list[str]) 
                f"**{t('city_figures', lang)}** · {md(name(city, lang))}", first=FIRST_FACTS)
     lines = [f"- {md(layer_label(lid, lang))}: {counts.get(lid, 0)}" for lid in view.layers if lid in atlas.layers]
     visible = f"**{t('visible_now', lang)}**\n\n" + ("\n".join(lines) if lines else md(t("none", lang)))
-    districts = atlas.layers.get("districts")
-    names = dict(zip(districts["adcode"], districts[f"name_{lang}"], strict=True)) if districts is not None else {}
+    names = district_names(str(atlas.data_dir), atlas.hash, lang)
     active = ([names.get(a, a) for a in view.districts] + [kind_label(None, k, lang) for k in view.kinds]
               + [tag_label(x, lang) for x in view.tags] + ([f"“{view.q}”"] if view.q else [])
               + ([" – ".join(timeline.month_label(m, lang) for m in view.period)] if view.period else []))
@@ -146,7 +146,7 @@ def _row(part, heading: str, runs: int, lang: str) -> int:
         return runs
     if heading:
         st.markdown(heading)
-    _pills(f"tl_{runs}", "", part, md(t("timeline", lang)))
+    feature_list(f"tl_{runs}", "", part, md(t("timeline", lang)))
     return runs + 1
 
 
@@ -159,24 +159,8 @@ def _listing(listing: Listing, lang: str, heading: bool = True) -> None:
         if isinstance(part, str):
             st.caption(part)
             continue
-        _pills(part.key, part.label, part.items[:FIRST_ITEMS], part.name)
+        feature_list(part.key, part.label, part.items[:FIRST_ITEMS], part.name)
         if len(part.items) > FIRST_ITEMS:
             more = t("count_more", lang, n=len(part.items) - FIRST_ITEMS)
             with st.expander(more):
-                _pills(f"{part.key}_more", "", part.items[FIRST_ITEMS:], f"{part.name} · {more}")
-
-
-def _pills(key: str, label: str, items: tuple[tuple[str, str], ...], name: str) -> None:
-    """One list of features: options are ids, shown by their labels (``label`` above it, else ``name`` for screen
-    readers only); a choice selects the feature (and the pills forget it, so the same one can be chosen again)."""
-    labels = dict(items)
-    st.pills(label or name or "-", list(labels), format_func=labels.__getitem__, key=key, on_change=_chosen,
-             args=(key,), label_visibility="visible" if label else "collapsed", width="stretch")
-
-
-def _chosen(key: str) -> None:
-    """on_change of a list: select the chosen feature (the map fits to it), then clear the list's choice."""
-    feature_id = st.session_state.get(key)
-    st.session_state[key] = None
-    if feature_id:
-        session.select(feature_id)
+                feature_list(f"{part.key}_more", "", part.items[FIRST_ITEMS:], f"{part.name} · {more}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 import streamlit as st
 
 from geo.core.crs import WGS84, get_transform
@@ -21,9 +23,10 @@ AT = "_map_at"  # the map's view as the map last reported it: (lat, lon, zoom) i
 RESTORE = "_map_restore"  # the URL's view to set on the map (WGS84), () when none or a ``sel`` fit overrides it
 
 
-def init(*, basemaps: list[str], district_ids: dict[str, str], feature_ids: set[str],
+def init(*, basemaps: list[str], district_ids: dict[str, str], feature_ids: Container[str],
          span: tuple[str, str] | None = None) -> tuple[str, ...]:
     """On a session's first run, put the URL's view into the widget keys; returns the URL's warnings.
+    ``feature_ids``: what a link's ``sel`` must be in (the atlas itself: no set of every id built per run).
     ``span`` (the months of the data's dates, geo.core.timeline.month_span) is kept for every run."""
     state = st.session_state
     state[SPAN] = tuple(span) if span else None

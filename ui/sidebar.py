@@ -13,6 +13,7 @@ from geo.io.atlas import Atlas
 from layers.basemaps import BASEMAPS
 from ui import data, session, upload
 from ui.i18n import LANGS, kind_label, layer_label, t, tag_label
+from ui.picks import feature_list
 from ui.state import span_months
 from ui.text import distinct, md
 from ui.timeline import month_label
@@ -39,18 +40,6 @@ def render(atlas: Atlas, basemaps: list[str], counts: dict[str, int], lang: str)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def district_names(directory: str, content_hash: str, lang: str) -> Mapping[str, str]:
-    """adcode -> the district's name in ``lang``, by adcode: the district filter's options, built once per data
-    version and language (shared, read-only)."""
-    districts = data.load(directory, content_hash).atlas.layers.get("districts")
-    if districts is None:
-        return MappingProxyType({})
-    ordered = districts.sort_values("adcode")
-    return MappingProxyType(dict(zip(ordered["adcode"], ordered["name_zh" if lang == "zh" else "name_en"],
-                                     strict=True)))
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
 def month_labels(span: tuple[str, str], lang: str) -> tuple[tuple[str, ...], Mapping[str, str]]:
     """The period slider's options (every month of ``span``) and their labels in ``lang``, built once per span."""
     months = tuple(span_months(span))
@@ -70,7 +59,7 @@ def kind_labels(layers: tuple[str, ...], lang: str) -> Mapping[str, str]:
 
 
 def _filters(atlas: Atlas, lang: str) -> None:
-    names = district_names(str(atlas.data_dir), atlas.hash, lang)
+    names = data.district_names(str(atlas.data_dir), atlas.hash, lang)
     chosen = st.session_state.get("districts") or []
     if any(code not in names for code in chosen):  # kept as chosen, shown by its code
         names = {**names, **{code: code for code in chosen if code not in names}}
@@ -152,27 +141,10 @@ def _results(atlas: Atlas, query: str, lang: str) -> None:
     items = distinct([(fid, md(f"{(zh or en) if lang == 'zh' else (en or zh)} · {layer_label(layer, lang)}"))
                       for layer, fid, zh, en in results[:MAX_LISTED]])
     if items:
-        _result_list("results", items[:MAX_RESULTS], t("results_count", lang, n=len(results)))
+        feature_list("results", "", items[:MAX_RESULTS], t("results_count", lang, n=len(results)))
     if len(items) > MAX_RESULTS:
         more = t("count_more", lang, n=len(results) - MAX_RESULTS)
         with st.expander(more):
-            _result_list("results_more", items[MAX_RESULTS:], more)
+            feature_list("results_more", "", items[MAX_RESULTS:], more)
             if len(results) > MAX_LISTED:
                 st.caption(t("results_cut", lang, n=MAX_LISTED))
-
-
-def _result_list(key: str, items: tuple[tuple[str, str], ...], name: str) -> None:
-    """One list of results: options are feature ids shown by their (escaped, distinct) labels; ``name`` is for
-    screen readers only."""
-    labels = dict(items)
-    st.pills(name, list(labels), format_func=labels.__getitem__, key=key, on_change=_chosen, args=(key,),
-             label_visibility="collapsed", width="stretch")
-
-
-def _chosen(key: str) -> None:
-    """on_change of a result list: select the feature (the map pans to it), then clear the list's choice so the
-    same result can be chosen again."""
-    feature_id = st.session_state.get(key)
-    st.session_state[key] = None
-    if feature_id:
-        session.select(feature_id)

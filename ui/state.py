@@ -14,7 +14,7 @@ is read once per session and written back after every run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 
 from geo.core.filters import Filters
@@ -141,7 +141,7 @@ def parse_view(raw: str) -> tuple[float, ...] | None:
 
 
 def from_query(query: Mapping[str, str], *, basemaps: list[str], district_ids: Mapping[str, str],
-               feature_ids: set[str] | None = None, span: tuple[str, str] | None = None) -> View:
+               feature_ids: Container[str] | None = None, span: tuple[str, str] | None = None) -> View:
     """Parse URL parameters; invalid values are dropped and reported in ``View.warnings`` (never raise).
 
     ``district_ids`` maps district feature ids (dist_xihu) to adcodes: both forms are accepted in the URL.

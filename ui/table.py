@@ -137,6 +137,5 @@ def export_file(directory: str, content_hash: str, chosen: tuple[str, ...], fkey
     if fmt == "geojson":
         return data.export_json(directory, content_hash, chosen, fkey, crs).encode("utf-8")
     atlas = data.load(directory, content_hash).atlas
-    ids = data.visible_ids(directory, content_hash, fkey)
-    frames = {lid: data.frame(atlas, lid, ids[lid]) for lid in chosen if lid in ids}
+    frames = {lid: data.visible_frame(directory, content_hash, lid, fkey) for lid in chosen if lid in atlas.layers}
     return export_bytes(frames, fmt, crs=crs)
