@@ -101,14 +101,29 @@ def base_parts(m: folium.Map, returned_objects: list[str]) -> BaseMap:
     m.get_root().render()
     m.render()
     html, header, script = sf._get_html(m), sf._get_header(m), sf._get_map_string(m)
-    bounds = m.get_bounds()
-    defaults = {"last_active_drawing": None, "last_object_clicked": None,
-                "bounds": {"_southWest": {"lat": bounds[0][0], "lng": bounds[0][1]},
-                           "_northEast": {"lat": bounds[1][0], "lng": bounds[1][1]}},
-                "zoom": m.options.get("zoom")}
+    defaults = first_report(m, returned_objects)
     css, js = links(m)
-    return BaseMap(script, header, html, sf.get_full_id(m), {k: v for k, v in defaults.items()
-                                                            if k in returned_objects}, css, js)
+    return BaseMap(script, header, html, sf.get_full_id(m), defaults, css, js)
+
+
+# The keys of the value st_folium's frontend reports, in the order it builds them (its updateComponentValue; it
+# compares JSON strings, so the order matters), and what the base map reports of each before anything happens.
+REPORT_KEYS = ("last_clicked", "last_object_clicked", "last_object_clicked_count", "last_object_clicked_tooltip",
+               "last_object_clicked_popup", "all_drawings", "last_active_drawing", "last_geocoder_result", "bounds",
+               "zoom", "last_circle_radius", "last_circle_polygon", "center", "selected_layers", "selected_tags")
+
+
+def first_report(m: folium.Map, returned_objects: list[str]) -> dict:
+    """The component's default value: exactly what the map reports when it is mounted (nothing clicked, the base
+    map's zoom and centre), keyed and ordered as the frontend builds it. The frontend sends a value only when its
+    JSON differs from the last one, starting from this default: with it, a new page sends nothing back, where
+    st_folium's own default (other keys, other order, no centre) made every visitor's browser report the map's
+    first view at once, a second script run per visitor that changed nothing."""
+    known = {"last_object_clicked_count": 0, "zoom": m.options.get("zoom"), "selected_layers": [], "selected_tags": [],
+             "center": {"lat": float(m.location[0]), "lng": float(m.location[1])}}
+    if "bounds" in returned_objects:  # they depend on the size of the map's frame in the browser
+        raise ValueError("first_report: the map's first bounds cannot be known on the server")
+    return {k: known.get(k) for k in REPORT_KEYS if k in returned_objects}
 
 
 def group_string(script: str, index: int) -> str:

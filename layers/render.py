@@ -26,6 +26,7 @@ from geo.core.precision import approximate_mask
 from layers import assets
 from layers.definitions import LAYER_DEFS
 from layers.escape import escape, escape_properties
+from layers.steady import SteadyView
 from layers.styles import feature_style, highlight_style, uncertainty_style
 
 MAP_CENTER = (30.25, 120.12)  # lat, lon: central Hangzhou
@@ -42,6 +43,7 @@ def base_map() -> folium.Map:
                    max_zoom=19)
     m.options.update(min_zoom=6, max_zoom=19)  # folium 0.20 gives these to tile layers only; clusters need them
     assets.MapAssets().add_to(m)
+    SteadyView().add_to(m)  # no report of a view that moved by less than a pixel (a resize)
     m.get_root().header.add_child(Element(MAP_CSS), name="atlas_css")
     return m
 

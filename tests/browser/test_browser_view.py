@@ -66,3 +66,33 @@ def test_a_selection_in_the_link_fits_the_feature_over_its_view(app, hooks):
     assert abs(centre["lat"] - 29.5) > 0.3 or abs(centre["lng"] - 119.2) > 0.3  # not the link's view
     # the URL then holds the view the map shows (the fitted one)
     assert url_view(app.page) == pytest.approx((centre["lat"], centre["lng"], centre["zoom"]), abs=CENTRE_TOL)
+
+
+def test_a_new_page_runs_its_script_once(app, hooks):
+    """The map's first view is the component's default value (layers/prerendered.py first_report), so a new page
+    sends no report of it: one script run per visitor, as on a bare map page. A drag is still reported."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    reruns: list[BackMsg] = []
+
+    def on_frame(payload) -> None:
+        if isinstance(payload, bytes):
+            msg = BackMsg.FromString(payload)
+            if msg.WhichOneof("type") == "rerun_script":
+                reruns.append(msg)
+
+    app.page.on("websocket", lambda ws: ws.on("framesent", on_frame))
+    app.open(**{hooks.basemap_param: hooks.no_tiles})
+    app.map_frame()
+    app.wait_for_count(hooks.feature("dist_xihu"), 1)
+    app.page.wait_for_timeout(1500)  # the frontend's report is debounced by 250 ms
+    app.wait_idle()
+    assert len(reruns) == 1, "\n".join(str(m)[-600:] for m in reruns[1:])  # only the page's own run
+    box = app.page.query_selector(MAP_IFRAME).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    app.page.mouse.move(x, y)
+    app.page.mouse.down()
+    app.page.mouse.move(x - 120, y + 80, steps=8)
+    app.page.mouse.up()
+    app.page.wait_for_function("() => new URLSearchParams(location.search).has('view')", timeout=15_000)
+    assert len(reruns) == 2 and reruns[1].rerun_script.fragment_id  # the drag: one rerun of the map's fragment

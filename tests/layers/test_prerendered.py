@@ -79,3 +79,43 @@ def test_component_args_are_what_st_folium_passes(mini_atlas, monkeypatch, lang)
     assert "L.Control.Measure" in args["feature_group"] and any("measure" in j for j in args["js_links"])
     # a folium group not prerendered is rendered in place: the same string
     assert component_args(base, groups(), height=620, width=None, returned_objects=returned) == args
+
+
+def frontend_report_keys() -> list[str]:
+    """The keys of the value st_folium's frontend builds (its updateComponentValue), in its order, read from the
+    installed bundle."""
+    import re
+    from pathlib import Path
+
+    import streamlit_folium
+
+    bundle = next((Path(streamlit_folium.__file__).parent / "frontend" / "build" / "static" / "js").glob("main.*.js"))
+    body = re.search(r"let c=\{(last_clicked:.*?selected_tags:[^}]*)\}", bundle.read_text(encoding="utf-8")).group(1)
+    return re.findall(r"(?:^|,)([a-z_]+):", re.sub(r"\([^()]*(?:\([^()]*\))*[^()]*\)", "", body))
+
+
+def test_first_report_keys_follow_the_frontend():
+    from layers.prerendered import REPORT_KEYS
+
+    assert list(REPORT_KEYS) == frontend_report_keys()
+
+
+@pytest.mark.parametrize("returned", [["last_active_drawing", "last_object_clicked", "center", "zoom"],
+                                      ["zoom", "center"], ["last_clicked", "selected_layers"]])
+def test_first_report_is_the_mounted_maps_value(returned):
+    """Keyed and ordered as the frontend reports (it compares JSON text), with the base map's own view."""
+    from layers.prerendered import REPORT_KEYS, first_report
+    from layers.render import MAP_CENTER, MAP_ZOOM
+
+    value = first_report(base_map(), returned)
+    assert list(value) == [k for k in REPORT_KEYS if k in returned]
+    if "center" in returned:
+        assert value["center"] == {"lat": MAP_CENTER[0], "lng": MAP_CENTER[1]} and value["zoom"] == MAP_ZOOM
+    assert value.get("last_object_clicked") is None and value.get("last_clicked") is None
+
+
+def test_first_report_refuses_bounds():
+    from layers.prerendered import first_report
+
+    with pytest.raises(ValueError, match="first bounds cannot be known"):
+        first_report(base_map(), ["bounds", "zoom"])
