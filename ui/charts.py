@@ -16,6 +16,7 @@ from layers.styles import HIGHLIGHT_COLOUR, colour
 from ui import data, session
 from ui.facts import is_target, unit
 from ui.i18n import kind_label, layer_label, name, t
+from ui.memo import shared
 
 THEMATIC = ("plans", "parks", "institutions", "companies")
 COUNT_METRIC = "__features__"
@@ -66,7 +67,7 @@ def feature_counts(atlas: Atlas, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["district", "id", "layer", "count"])
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def metric_labels(directory: str, content_hash: str, lang: str) -> dict[str, str]:
     """metric -> label of the chart's selectbox (the feature count first): the same for every visitor."""
     from ui import data
@@ -108,7 +109,7 @@ def _bar_axis() -> dict:
     return {"title": None, "labelOverlap": False, "labelLimit": 110, "labelFontSize": 11, "ticks": False}
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@shared(max_entries=256)
 def chart_spec(directory: str, content_hash: str, lang: str, metric: str, selected: str | None) -> dict | None:
     """The Vega-Lite spec of the comparison as a plain dict (None when there is nothing to draw), built once per
     data version, language, metric and selection and sent as it is (no Altair, no schema validation per run).
@@ -302,7 +303,7 @@ def events_spec(frame: pd.DataFrame, lang: str, window: tuple[Month, Month]) -> 
     ], encoding={"x": x, "y": y, "color": colour_enc, "tooltip": tooltip})
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def events_chart(directory: str, content_hash: str, lang: str, event_ids: tuple[str, ...],
                  period: tuple[str, ...]) -> tuple[dict, int, int] | None:
     """(spec, events collapsed before, after) of the events chart, built once per data version, language,

@@ -40,6 +40,7 @@ from layers.render import DisplayText, display_collection, overlay_group, split_
 from layers.scale import layer_rendering, subset
 from ui.i18n import distance, kind_label, layer_label
 from ui.i18n import name as feature_name
+from ui.memo import shared
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,7 +78,7 @@ def current_hash(directory: str) -> str:
     return version
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@shared(max_entries=4)
 def load(directory: str, content_hash: str) -> Loaded:
     """geo.io.atlas.load_atlas(directory, strict=False): every readable, valid layer; the others reported."""
     path = Path(directory)
@@ -101,14 +102,14 @@ def _filters(fkey: tuple) -> Filters:
     return Filters(districts=districts, kinds=kinds, tags=tags, text=text, period=period)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@shared(max_entries=8)
 def month_span(directory: str, content_hash: str) -> tuple[str, str] | None:
     """(first, last) month ("YYYY-MM") of every date in the data (geo.core.timeline.month_span), None if undated."""
     span = _month_span(load(directory, content_hash).atlas)
     return (str(span[0]), str(span[1])) if span else None
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@shared(max_entries=8)
 def district_names(directory: str, content_hash: str, lang: str) -> Mapping[str, str]:
     """adcode -> the district's name in ``lang``, by adcode (the district filter's options, the panel's active
     filters), built once per data version and language (shared, read-only)."""
@@ -120,13 +121,13 @@ def district_names(directory: str, content_hash: str, lang: str) -> Mapping[str,
                                      strict=True)))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)  # read-only mapping: shared, not unpickled per call
+@shared(max_entries=8)  # read-only mapping: shared, not unpickled per call
 def first_dates(directory: str, content_hash: str) -> Mapping[str, str]:
     """feature id -> the first date the articles give for it (geo.core.timeline.first_dates); undated ids absent."""
     return MappingProxyType(_first_dates(load(directory, content_hash).atlas))
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@shared(max_entries=256)
 def visible_ids(directory: str, content_hash: str, fkey: tuple) -> Mapping[str, tuple[str, ...]]:
     """layer -> ids of the features that pass the filters (every layer, shown or not). Built once per filter key
     and shared by every run and visitor (read-only: a mapping proxy of tuples), not unpickled as a copy per call."""
@@ -157,7 +158,7 @@ def frame(atlas: Atlas, layer: str, ids: list[str]) -> gpd.GeoDataFrame:
     return subset(atlas.layers[layer], ids)
 
 
-@st.cache_resource(show_spinner=False, max_entries=128)
+@shared(max_entries=128)
 def visible_frame(directory: str, content_hash: str, layer: str, fkey: tuple) -> gpd.GeoDataFrame:
     """The rows of ``layer`` that pass the filters, in the layer's order (layers.scale.subset): what the canvas
     draws and what a click on it is resolved against. Built once per view and shared, not per run (read-only)."""
@@ -165,14 +166,14 @@ def visible_frame(directory: str, content_hash: str, layer: str, fkey: tuple) ->
     return subset(atlas.layers[layer], visible_ids(directory, content_hash, fkey).get(layer, []))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@shared(max_entries=64)
 def visible_rendering(directory: str, content_hash: str, layer: str, fkey: tuple) -> str:
     """How the map draws ``layer``'s visible features (layers.scale.layer_rendering: "markers" or "canvas"),
     decided once per view: the geometry types of 100k rows are not read again on every run."""
     return layer_rendering(visible_frame(directory, content_hash, layer, fkey))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)  # read-only mapping: shared, not unpickled per call
+@shared(max_entries=8)  # read-only mapping: shared, not unpickled per call
 def spots(directory: str, content_hash: str, lang: str) -> Mapping[str, tuple[str, str]]:
     """feature id -> (name of the place whose position it stands at, that place's id if it is an area else "")."""
     atlas = load(directory, content_hash).atlas
@@ -200,7 +201,7 @@ def display_parts(gdf: gpd.GeoDataFrame, layer: str, text: DisplayText, system: 
     return split_points(display_collection(gdf, layer, text, system, spots=spots))
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)  # a str: shared, not copied per run
+@shared(max_entries=512)  # a str: shared, not copied per run
 def overlay_json(directory: str, content_hash: str, layer: str, fkey: tuple, system: str, lang: str,
                  part: str = "areas") -> str:
     """The escaped display GeoJSON of one filtered layer in ``system`` (as sent to the browser): its areas and
@@ -210,7 +211,7 @@ def overlay_json(directory: str, content_hash: str, layer: str, fkey: tuple, sys
     return json.dumps(areas if part == "areas" else points, ensure_ascii=False)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)  # a str: shared, not copied per run
+@shared(max_entries=256)  # a str: shared, not copied per run
 def points_json(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, system: str,
                 lang: str) -> str:
     """The group layer's payload (layers.points) for the point features of ``layers``, filters applied."""
@@ -219,7 +220,7 @@ def points_json(directory: str, content_hash: str, layers: tuple[str, ...], fkey
     return json.dumps(points_payload(collections), ensure_ascii=False, separators=(",", ":"))
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)  # a str: shared, not copied per run
+@shared(max_entries=256)  # a str: shared, not copied per run
 def uncertainty_json(directory: str, content_hash: str, feature_id: str, system: str) -> str | None:
     """Display GeoJSON of where ``feature_id`` may really be (geo.core.precision.uncertainty), in ``system``."""
     atlas = load(directory, content_hash).atlas
@@ -234,7 +235,7 @@ def uncertainty_json(directory: str, content_hash: str, feature_id: str, system:
         {"type": "Feature", "properties": {"id": feature_id}, "geometry": mapping(area)}]})
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)  # a str: shared, not copied per run
+@shared(max_entries=512)  # a str: shared, not copied per run
 def overlay_script(directory: str, content_hash: str, layer: str, fkey: tuple, system: str, lang: str,
                    index: int) -> str:
     """The map script of one filtered layer's group at position ``index`` (layers/prerendered.py): built once
@@ -244,7 +245,7 @@ def overlay_script(directory: str, content_hash: str, layer: str, fkey: tuple, s
     return publish(prerender(overlay_group(layer, collection, layer_label(layer, lang)), index))
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)  # a str: shared, not copied per run
+@shared(max_entries=256)  # a str: shared, not copied per run
 def points_script(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, system: str, lang: str,
                   text: tuple[tuple[str, str], ...], index: int) -> str:
     """The map script of the point groups (layers/points.py) at position ``index``, built once per view
@@ -253,7 +254,7 @@ def points_script(directory: str, content_hash: str, layers: tuple[str, ...], fk
     return publish(prerender(points_group(payload, dict(text)), index))
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)  # a str: shared, not copied per run
+@shared(max_entries=32)  # a str: shared, not copied per run
 def layer_scripts(key: str, layer: str, view_key: tuple, system: str, lang: str, name: str, kind_label_: str,
                   text: tuple[tuple[str, str], ...], registry: str, index: int,
                   _gdf: gpd.GeoDataFrame) -> tuple[str, str]:
@@ -268,13 +269,13 @@ def layer_scripts(key: str, layer: str, view_key: tuple, system: str, lang: str,
             prerender(points_group(payload, dict(text), registry=registry), index + 1))
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+@shared(max_entries=512)
 def visible_kinds(directory: str, content_hash: str, layer: str, fkey: tuple) -> list[str]:
     """The kinds among the filtered features of ``layer`` (for the legend), without re-parsing the GeoJSON."""
     return sorted(visible_frame(directory, content_hash, layer, fkey)["kind"].dropna().unique().tolist())
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)  # a str: shared, not copied per run
+@shared(max_entries=256)  # a str: shared, not copied per run
 def highlight_json(directory: str, content_hash: str, feature_id: str, system: str, lang: str) -> str | None:
     atlas = load(directory, content_hash).atlas
     if feature_id not in atlas:

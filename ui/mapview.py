@@ -30,6 +30,7 @@ from layers.render import base_map, display_collection, highlight_group, legend_
 from layers.styles import legend_entries
 from ui import data, session, upload
 from ui.i18n import kind_label, layer_label, t
+from ui.memo import shared
 
 MAP_KEY = "atlas_map"
 HEAD_START = "_map_head_start"  # set once the session's first page has given the map its head start
@@ -124,7 +125,7 @@ def _tail(index: int, legend: tuple, lang: str) -> tuple:
                     symbols=tuple((key, t(f"sym_{key}", lang)) for key in SYMBOLS)))
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@shared(max_entries=256)
 def _atlas_groups(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, basemap: str, lang: str,
                   tianditu_key: str | None) -> tuple[tuple, tuple, tuple]:
     """What every visitor with this view gets, built once per view from the per-layer caches: the groups at
@@ -156,7 +157,7 @@ def _atlas_groups(directory: str, content_hash: str, layers: tuple[str, ...], fk
     return tuple(groups), legend, _tail(len(groups) + 1, legend, lang)  # + 1: the selection
 
 
-@st.cache_resource(show_spinner=False)
+@shared()
 def _base() -> tuple[BaseMap, str]:
     """The base map as st_folium derives it, rendered once per process (the same for every visitor, view and
     language), and the component's key st_folium would derive from it."""
@@ -187,14 +188,14 @@ def _component(groups: list, basemap: str) -> None:
 GROUPS = {"tiles": basemap_group, "measure": measure_group, "selection": highlight_group, "legend": legend_group}
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@shared(max_entries=256)
 def _cached(kind: str, index: int, *args, **kwargs) -> Prerendered:
     """The group ``GROUPS[kind](*args, **kwargs)`` (tiles, measure tool, selection, legend: lists are given as
     tuples) prerendered at position ``index``, once per plain arguments."""
     return prerendered(GROUPS[kind](*args, **kwargs), index)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@shared(max_entries=32)
 def _canvas(directory: str, content_hash: str, fkey: tuple, layer: str, system: str, index: int,
             _gdf) -> Prerendered:
     """A large point layer's canvas group (an atlas layer's, or the upload's: ``directory`` is then "",

@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import streamlit as st
-
 from geo.core.filters import Filters
 from geo.core.precision import is_approximate
 from geo.core.schema import LAYERS
@@ -27,6 +25,7 @@ from ui.dates import window_text
 from ui.facts import article_labels, display, fact_when, note, outlet_text, value_text
 from ui.i18n import distance, kind_label, layer_label, name, t, tag_label
 from ui.location import district_name, location_text
+from ui.memo import shared
 from ui.text import distinct, md
 
 POLYGONS = ("Polygon", "MultiPolygon")
@@ -102,7 +101,7 @@ def _list(value) -> list:
 # ------------------------------------------------------------------------------------------------ facts
 
 
-@st.cache_resource(show_spinner=False, max_entries=_ENTRIES)
+@shared(max_entries=_ENTRIES)
 def facts_view(directory: str, content_hash: str, feature_id: str, lang: str, period: tuple[str, ...]) -> FactsView:
     """One line per fact ("- **label**: 至少200个（目标） · 2025年7月 · 文1") within ``period`` (as_of overlapping
     it; () = all), and one popover per cited article: its details and the article's own words for each fact."""
@@ -160,7 +159,7 @@ def _article(atlas: Atlas, sid: str, labels: dict[str, str], lang: str) -> str:
 # ------------------------------------------------------------------------------------------------ the feature
 
 
-@st.cache_resource(show_spinner=False, max_entries=_ENTRIES)
+@shared(max_entries=_ENTRIES)
 def feature_view(directory: str, content_hash: str, feature_id: str, lang: str,
                  period: tuple[str, ...]) -> FeatureView:
     atlas = _atlas(directory, content_hash)
@@ -237,7 +236,7 @@ def _by_layer(atlas: Atlas, ids) -> list[str]:
     return sorted(unique_ids, key=lambda fid: rank.get(atlas.feature(fid)[0], len(rank)))
 
 
-@st.cache_resource(show_spinner=False, max_entries=_ENTRIES)
+@shared(max_entries=_ENTRIES)
 def lists_view(directory: str, content_hash: str, feature_id: str,
                lang: str) -> tuple[Listing | None, Listing | None, frozenset[str]]:
     """(related features, inside / in this district, the ids they list): related features (geo.core.spatial)
@@ -277,7 +276,7 @@ def lists_view(directory: str, content_hash: str, feature_id: str,
     return rel, within, frozenset(listed)
 
 
-@st.cache_resource(show_spinner=False, max_entries=_ENTRIES)
+@shared(max_entries=_ENTRIES)
 def nearby_view(directory: str, content_hash: str, feature_id: str, lang: str, radius_km: float) -> Listing | None:
     """Features within ``radius_km``, nearest first, with the count and the distance in words; those listed
     above (lists_view) are counted, not repeated. Its heading goes above the radius slider, the parts below.
@@ -324,7 +323,7 @@ class Selected:
     nearby: Listing | None  # None when the feature has no nearby list
 
 
-@st.cache_resource(show_spinner=False, max_entries=_ENTRIES)
+@shared(max_entries=_ENTRIES)
 def selected(directory: str, content_hash: str, feature_id: str, lang: str, period: tuple[str, ...],
              radius_km: float) -> Selected:
     """The parts above, for (data version, feature, language, period, nearby radius); each part is cached on its

@@ -13,6 +13,7 @@ from geo.io.atlas import Atlas
 from layers.basemaps import BASEMAPS
 from ui import data, session, upload
 from ui.i18n import LANGS, kind_label, layer_label, t, tag_label
+from ui.memo import shared
 from ui.picks import feature_list
 from ui.state import span_months
 from ui.text import distinct, md
@@ -39,14 +40,14 @@ def render(atlas: Atlas, basemaps: list[str], counts: dict[str, int], lang: str)
         _filters(atlas, lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@shared(max_entries=8)
 def month_labels(span: tuple[str, str], lang: str) -> tuple[tuple[str, ...], Mapping[str, str]]:
     """The period slider's options (every month of ``span``) and their labels in ``lang``, built once per span."""
     months = tuple(span_months(span))
     return months, MappingProxyType({m: month_label(m, lang) for m in months})
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@shared(max_entries=8)
 def kind_labels(layers: tuple[str, ...], lang: str) -> Mapping[str, str]:
     """The kind filter's options (the kinds of the thematic ``layers``, schema order) and their labels
     ("kind · layer") in ``lang``, built once (shared, read-only)."""

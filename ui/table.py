@@ -17,6 +17,7 @@ from layers.scale import subset
 from ui import data, export, session
 from ui.facts import display
 from ui.i18n import basis_label, kind_label, layer_label, t
+from ui.memo import shared
 from ui.text import md
 from ui.timeline import date_text
 
@@ -66,7 +67,7 @@ class Rows:
     table: pa.Table
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
+@shared(max_entries=256)
 def cached_rows(directory: str, content_hash: str, layers: tuple[str, ...], fkey: tuple, lang: str) -> Rows:
     """``visible_frame`` for one view as :class:`Rows`, built once for every visitor with that view."""
     from types import SimpleNamespace

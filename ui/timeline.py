@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import streamlit as st
-
 from geo.core.filters import Filters
 from geo.core.timeline import DateError, overlaps, parse_date, resolution
 from geo.core.timeline import timeline as feature_timeline
@@ -17,6 +15,7 @@ from ui import data
 from ui.dates import MONTHS_EN, date_text, is_date, month_label  # noqa: F401 - the one date format, re-exported
 from ui.facts import article_labels, display, value_text
 from ui.i18n import t
+from ui.memo import shared
 from ui.text import distinct, md
 
 FIRST_ROWS = 12  # timeline rows shown; the rest open from "另外 n 条"
@@ -68,7 +67,7 @@ class TimelineView:
     more: str  # the expander's label ("" when no rest)
 
 
-@st.cache_resource(show_spinner=False, max_entries=1024)
+@shared(max_entries=1024)
 def timeline_view(directory: str, content_hash: str, feature_id: str, lang: str,
                   period: tuple[str, ...]) -> TimelineView:
     """The feature's timeline within ``period`` (() = all), built once per (data version, feature, language,
