@@ -15,6 +15,8 @@ from serve import balancer
 from serve.balancer import COOKIE, Cluster, haproxy_binary, haproxy_config
 from serve.launcher import LOCALHOST, PRODUCTION, AppServer, free_port
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def option(cmd: list[str], name: str) -> str:
     return cmd[cmd.index(f"--{name}") + 1]
@@ -95,3 +97,35 @@ def test_missing_haproxy_is_a_clear_error(tmp_path, monkeypatch):
 def test_cluster_needs_a_replica(tmp_path):
     with pytest.raises(ValueError, match="at least one replica"):
         Cluster(0, Path("data"), tmp_path)
+
+
+def _get(url: str, **headers: str) -> tuple[dict[str, str], bytes]:
+    import gzip
+    import urllib.request
+
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as response:
+        body = response.read()
+        head = {k.lower(): v for k, v in response.headers.items()}
+    return head, gzip.decompress(body) if head.get("content-encoding") == "gzip" else body
+
+
+def test_the_balancer_keeps_static_files_and_nothing_else(tmp_path):
+    """A static file's second GET comes from HAProxy's cache (it adds Age), plain and gzipped alike, the same
+    bytes as the replica's; the page itself and the health check always reach a replica."""
+    import re
+
+    with Cluster(1, ROOT / "data", tmp_path) as cluster:
+        page_head, page = _get(cluster.url + "/")
+        bundle = "/" + re.search(r'src="\.?/?(static/js/[^"]+\.js)"', page.decode()).group(1)
+        paths = [bundle, "/app/static/vendor/leaflet/leaflet.js"]
+        for path in paths:
+            first_head, first = _get(cluster.url + path, **{"Accept-Encoding": "identity"})
+            assert "age" not in first_head and len(first) > 1000
+            for encoding in ("identity", "gzip"):  # the gzipped copy is kept apart where the replica varies it
+                _get(cluster.url + path, **{"Accept-Encoding": encoding})
+                again_head, again = _get(cluster.url + path, **{"Accept-Encoding": encoding})
+                assert "age" in again_head and again == first, (path, encoding, again_head)
+                if encoding == "identity":  # never a gzipped copy to a client that did not ask for one
+                    assert again_head.get("content-encoding") != "gzip"
+        assert "age" not in _get(cluster.url + "/")[0] and "age" not in page_head
+        assert "age" not in _get(cluster.url + "/_stcore/health")[0]
