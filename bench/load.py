@@ -80,10 +80,10 @@ def pct(values: list[float], q: float) -> float | None:
 
 
 async def level(host: str, port: int, n: int, pids: list[int], log, interaction: str = "district",
-                label: str = "", select: str = "") -> dict:
+                label: str = "", select: str = "", static: tuple[str, ...] = ()) -> dict:
     """n visitors at once: first pages, then one interaction each (a district, or a plain rerun), then, with
     ``select`` (a feature id), one selection on the map each."""
-    visitors = [Visitor(host, port, i, interaction) for i in range(n)]
+    visitors = [Visitor(host, port, i, interaction, static) for i in range(n)]
     cpu0, rss0 = cpu_seconds(pids), rss_mb(pids)
     t0 = time.perf_counter()
     await asyncio.gather(*(v.open() for v in visitors))
@@ -173,9 +173,11 @@ def a_feature_id(data_dir: Path) -> str:
 
 
 def run(levels: tuple[int, ...], replicas: int, data_dir: Path, browser_pages: int, settings: dict[str, str],
-        script: str = "streamlit_app.py", log=print, bare: bool = True, churn: int = 0) -> dict:
+        script: str = "streamlit_app.py", log=print, bare: bool = True, churn: int = 0, static: bool = False) -> dict:
     """Each level on the atlas and, in the same run, on the bare page (alternating which goes first), then
-    ``churn`` sessions opened and closed in batches of CHURN_BATCH on the atlas (RSS after each batch)."""
+    ``churn`` sessions opened and closed in batches of CHURN_BATCH on the atlas (RSS after each batch). With
+    ``static``, every visitor also fetches the static files a first-time Chromium page fetched from that page's
+    server (recorded once per page at the start: bench/load_probe.py record_static)."""
     from serve.balancer import Cluster
     from serve.launcher import AppServer
 
@@ -192,11 +194,21 @@ def run(levels: tuple[int, ...], replicas: int, data_dir: Path, browser_pages: i
     try:
         with target, floor:
             port = target.port
-            pids = target.pids() if replicas else [target.pid]
+            # the server's CPU and memory: the replicas' and, with a balancer, HAProxy's own (its cache serves files)
+            pids = target.pids() + [target.proc.pid] if replicas else [target.pid]
             log(f"load: {'balancer with ' + str(replicas) + ' replicas' if replicas else 'one process'} on "
                 f"127.0.0.1:{port}, pids {pids}, data {data_dir}"
                 + (f"; bare page on 127.0.0.1:{floor.port}, pid {floor.pid}" if bare else ""))
             select = a_feature_id(data_dir)
+            files = {"atlas": (), "bare": ()}
+            if static:
+                from bench.load_probe import record_static
+
+                files["atlas"] = tuple(record_static(f"http://127.0.0.1:{port}/?basemap=none"))
+                if bare:
+                    files["bare"] = tuple(record_static(f"http://127.0.0.1:{floor.port}/"))
+                result["static_files"] = {k: len(v) for k, v in files.items()}
+                log(f"static files of a first-time browser: atlas {len(files['atlas'])}, bare {len(files['bare'])}")
             warm = asyncio.run(level("127.0.0.1", port, max(replicas, 1), pids, lambda *_: None, select=select))
             if warm["served_pct"] < 100:
                 raise RuntimeError(f"warm-up visit failed: {warm['errors']}")
@@ -206,10 +218,12 @@ def run(levels: tuple[int, ...], replicas: int, data_dir: Path, browser_pages: i
                 fut = probe.check(f"http://127.0.0.1:{port}/?basemap=none", browser_pages) if probe else None
                 bare_row = None
                 if bare and i % 2:  # alternate which page goes first
-                    bare_row = asyncio.run(level("127.0.0.1", floor.port, n, [floor.pid], log, "rerun", "bare"))
-                row = asyncio.run(level("127.0.0.1", port, n, pids, log, "district", "atlas", select))
+                    bare_row = asyncio.run(level("127.0.0.1", floor.port, n, [floor.pid], log, "rerun", "bare",
+                                                 static=files["bare"]))
+                row = asyncio.run(level("127.0.0.1", port, n, pids, log, "district", "atlas", select, files["atlas"]))
                 if bare and not i % 2:
-                    bare_row = asyncio.run(level("127.0.0.1", floor.port, n, [floor.pid], log, "rerun", "bare"))
+                    bare_row = asyncio.run(level("127.0.0.1", floor.port, n, [floor.pid], log, "rerun", "bare",
+                                                 static=files["bare"]))
                 if fut is not None:
                     pages = probe.result(fut, BROWSER_TIMEOUT_S * (browser_pages + 1))
                     row["browser_pages"] = pages
@@ -310,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="serve an atlas with N synthetic companies (bench/synthetic.py) instead of --data")
     parser.add_argument("--churn", type=int, default=0, metavar="N",
                         help="then open and close N sessions, 50 at a time, and report RSS after each batch")
+    parser.add_argument("--static", action="store_true",
+                        help="visitors also fetch the static files a first-time Chromium page fetches (recorded)")
     parser.add_argument("--tag", default="", help="name of the results file: bench/out/load-<tag>.json")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so the servers started here are stopped (finally:)
@@ -332,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         write_atlas(data_dir, args.synthetic)
     try:
         result = run(levels, args.replicas, data_dir, args.browser_pages, settings, script=args.script,
-                     bare=not args.no_bare, churn=args.churn)
+                     bare=not args.no_bare, churn=args.churn, static=args.static)
     finally:
         if args.synthetic:
             shutil.rmtree(data_dir.parent, ignore_errors=True)

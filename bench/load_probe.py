@@ -1,6 +1,7 @@
 """Real Chromium pages during the load test (bench/load.py): each must draw the map's features.
 
-    .venv/bin/python -m bench.load_probe URL N     # n fresh pages on URL, one after another; prints JSON
+    .venv/bin/python -m bench.load_probe URL N         # n fresh pages on URL, one after another; prints JSON
+    .venv/bin/python -m bench.load_probe --static URL  # the static files a new page on URL fetches; prints JSON
 """
 
 from __future__ import annotations
@@ -92,5 +93,57 @@ def _features_drawn(page, deadline: float) -> tuple[int, list]:
 
 
 
+STATIC_SETTLE_S = 2.5  # s after the map is loaded: the map's plugins and the panel's lazy chunks come by then
+
+
+def static_paths(url: str) -> list[str]:
+    """The paths (with their query) of the static files a fresh Chromium page on ``url`` fetches from its server,
+    in order: Streamlit's frontend, the component's frontend, the map's scripts and stylesheets
+    (serve.balancer.STATIC_PATHS). bench/load.py's visitors fetch the same to cost what a first-time browser
+    costs."""
+    from urllib.parse import urlsplit
+
+    from playwright.sync_api import sync_playwright
+
+    from bench import browser as br
+    from devtools.browser import MAP_IFRAME
+    from serve.balancer import STATIC_PATHS
+
+    origin = urlsplit(url).netloc
+    seen: list[str] = []
+
+    def on_request(request) -> None:
+        parts = urlsplit(request.url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if parts.netloc == origin and parts.path.startswith(STATIC_PATHS) and path not in seen:
+            seen.append(path)
+
+    with sync_playwright() as pw:
+        browser = br.launch(pw)
+        try:
+            ctx, page = br.new_page(browser, br.block_remote)
+            page.on("request", on_request)
+            page.goto(url, wait_until="commit", timeout=BROWSER_TIMEOUT_S * 1000)
+            br.map_frame(page, MAP_IFRAME, timeout_s=BROWSER_TIMEOUT_S)
+            page.wait_for_timeout(STATIC_SETTLE_S * 1000)
+            ctx.close()
+        finally:
+            browser.close()
+    return seen
+
+
+def record_static(url: str, timeout_s: float = BROWSER_TIMEOUT_S * 2) -> list[str]:
+    """:func:`static_paths` in a child process (the load test's own process stays free of the browser driver)."""
+    out = subprocess.run([sys.executable, "-m", "bench.load_probe", "--static", url], cwd=ROOT, capture_output=True,
+                         text=True, timeout=timeout_s)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("[")]
+    if out.returncode or not lines:
+        raise RuntimeError(f"recording the static files of {url} failed: {out.stderr[-500:]}")
+    return json.loads(lines[-1])
+
+
 if __name__ == "__main__":
-    print(json.dumps(probe_pages(sys.argv[1], int(sys.argv[2]))))
+    if sys.argv[1] == "--static":
+        print(json.dumps(static_paths(sys.argv[2])))
+    else:
+        print(json.dumps(probe_pages(sys.argv[1], int(sys.argv[2]))))

@@ -33,11 +33,17 @@ class Visit:
     error: str = ""
 
 
-async def http_get(host: str, port: int, path: str, timeout_s: float) -> tuple[int, dict[str, list[str]], int]:
+BROWSER_CONNECTIONS = 6  # parallel requests per host, as Chromium makes over HTTP/1.1
+BROWSER_ENCODINGS = "gzip, deflate, br, zstd"  # Chromium's Accept-Encoding
+
+
+async def http_get(host: str, port: int, path: str, timeout_s: float,
+                   headers: dict[str, str] | None = None) -> tuple[int, dict[str, list[str]], int]:
     """A plain HTTP/1.1 GET: (status, headers: every value of each (lower-case) name, bytes received)."""
     reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout_s)
+    extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
     try:
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n\r\n".encode())
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{extra}Connection: close\r\n\r\n".encode())
         await writer.drain()
         raw = await asyncio.wait_for(reader.read(), timeout_s)
     finally:
@@ -69,8 +75,10 @@ class Visitor:
     change (``interaction="district"``, the atlas) or a plain rerun with the same widget states (``"rerun"``,
     what a widget change costs on the bare page, which has no widget)."""
 
-    def __init__(self, host: str, port: int, index: int, interaction: str = "district"):
+    def __init__(self, host: str, port: int, index: int, interaction: str = "district",
+                 static: tuple[str, ...] = ()):
         self.host, self.port, self.index = host, port, index
+        self.static = static  # static files a first-time browser fetches (bench/load_probe.py record_static)
         self.interaction = interaction
         self.visit = Visit()
         self.ws = None
@@ -95,6 +103,8 @@ class Visitor:
             if status != 200:
                 raise RuntimeError(f"GET / answered {status}")
             cookie = cookie_header(headers.get("set-cookie", []))
+            if self.static:
+                await self._fetch_static(cookie, FIRST_PAGE_TIMEOUT_S)
             self.ws = await connect(
                 f"ws://{self.host}:{self.port}/_stcore/stream", subprotocols=["streamlit"],
                 additional_headers={"Cookie": cookie} if cookie else None, compression=None, proxy=None,
@@ -181,6 +191,22 @@ class Visitor:
         await asyncio.wait_for(self._until_finished(), max(timeout_s, 1))
         if self.visit.first_ok:
             await self._fetch_scripts(timeout_s)
+
+    async def _fetch_static(self, cookie: str, timeout_s: float) -> None:
+        """GET ``static`` as a first-time browser does: BROWSER_CONNECTIONS at a time, gzip accepted, the sticky
+        cookie sent (part of the first page's time, bytes and server CPU)."""
+        gate = asyncio.Semaphore(BROWSER_CONNECTIONS)
+        headers = {"Accept-Encoding": BROWSER_ENCODINGS, **({"Cookie": cookie} if cookie else {})}
+
+        async def one(path: str) -> None:
+            async with gate:
+                status, _headers, size = await http_get(self.host, self.port, path, timeout_s, headers)
+            if status != 200:
+                raise RuntimeError(f"GET {path} answered {status}")
+            self.visit.bytes += size
+
+        await asyncio.gather(*(one(path) for path in self.static))
+        self.fetched.update(self.static)  # a published map script among them is in this browser's cache now
 
     async def _fetch_scripts(self, timeout_s: float) -> None:
         """GET the static map scripts the map's arguments load, as the map's frame does (synchronously, each

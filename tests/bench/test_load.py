@@ -1,11 +1,16 @@
-"""bench/load.py's pieces that do not need a server: the Cookie header it sends back, the ratios it reports."""
+"""bench/load.py's pieces: the Cookie header it sends back, the ratios it reports, and (with a server and Chromium)
+the static files its visitors fetch like a first-time browser."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from bench.load import ratios
 from devtools.visitor import cookie_header
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(("set_cookies", "expected"), [
@@ -29,3 +34,31 @@ def test_ratios_to_the_bare_page():
     assert ratios(atlas, bare) == {"first_p50_s": 2.0, "first_p95_s": 1.5, "interaction_p95_s": None,
                                    "cpu_first_s": 2.0, "cpu_interaction_s": 3.0, "cpu_select_s": 1.5}
     assert ratios(atlas, {**bare, "cpu_interaction_s": 0.0})["cpu_select_s"] is None  # no division by zero
+
+
+@pytest.mark.browser
+def test_a_visitor_fetches_what_a_first_time_browser_fetches(tmp_path):
+    """bench.load --static: the static files a real Chromium page fetched (recorded in a child process) are what
+    each visitor GETs, gzip accepted, before its websocket: Streamlit's frontend, the component's, the map's."""
+    import asyncio
+
+    from bench.load_probe import record_static
+    from devtools.visitor import Visitor
+    from serve.launcher import AppServer
+
+    with AppServer(ROOT / "data", tmp_path / "app.log") as server:
+        paths = record_static(f"http://127.0.0.1:{server.port}/?basemap=none")
+        for prefix in ("/static/js/", "/component/streamlit_folium", "/app/static/vendor/leaflet/leaflet.js"):
+            assert any(p.startswith(prefix) for p in paths), (prefix, paths[:5])
+        assert len(paths) == len(set(paths))
+
+        async def visit(static: tuple[str, ...]) -> Visitor:
+            v = Visitor("127.0.0.1", server.port, 0, static=static)
+            await v.open()
+            await v.close()
+            return v
+
+        plain, browser_like = asyncio.run(visit(())), asyncio.run(visit(tuple(paths)))
+    assert plain.visit.first_ok and browser_like.visit.first_ok, browser_like.visit.error
+    assert browser_like.visit.bytes > plain.visit.bytes + 1_000_000  # Streamlit's bundle alone is megabytes
+    assert browser_like.fetched >= {p for p in paths if p.startswith("/app/static/")}
