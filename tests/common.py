@@ -116,11 +116,12 @@ def panel_text(at, key: str = "side_panel") -> str:
 
 
 def layer_labels(at) -> dict[str, str]:
-    """layer id -> its label in the sidebar's layer pills ("园区与平台 (23)"), for the layers that have a pill."""
+    """layer id -> its label in the sidebar's layer pills ("园区与平台 (23)", as shown: markdown, so without the
+    leading space of ui.text.no_icon), for the layers that have a pill."""
     from geo.core.schema import LAYERS
 
     pills = at.pills(key="layers")
-    return {lid: label for lid in LAYERS if (label := pills.format_func(lid)) in pills.options}
+    return {lid: label.strip() for lid in LAYERS if (label := pills.format_func(lid)) in pills.options}
 
 
 def shown_layers(at) -> list[str]:

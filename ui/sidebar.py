@@ -16,7 +16,7 @@ from ui.i18n import LANGS, kind_label, layer_label, t, tag_label
 from ui.memo import shared
 from ui.picks import feature_list
 from ui.state import span_months
-from ui.text import distinct, md
+from ui.text import distinct, md, no_icon
 from ui.timeline import month_label
 
 MAX_RESULTS = 8
@@ -34,7 +34,7 @@ def render(atlas: Atlas, basemaps: list[str], counts: dict[str, int], lang: str)
         options = session.layer_options(atlas.layers)
         if options:
             st.pills(t("layers", lang), options, selection_mode="multi", key=session.LAYERS_KEY,
-                     format_func=lambda lid: f"{layer_label(lid, lang)} ({counts.get(lid, 0)})")
+                     format_func=lambda lid: no_icon(f"{layer_label(lid, lang)} ({counts.get(lid, 0)})"))
         upload.render_sidebar(lang)
         st.subheader(t("filters", lang))
         _filters(atlas, lang)
@@ -96,8 +96,9 @@ def _period(lang: str) -> None:
         st.session_state[session.PERIOD] = (months[0], months[-1])  # new data, or a value from another span
     presets = period_presets(months)
     st.pills(t("period_presets", lang), list(presets), key="period_preset", on_change=_apply_preset, args=(presets,),
-             format_func=lambda p: t("preset_all", lang) if p == "all" else t("preset_last12", lang)
-             if p == "last12" else (f"{p}年" if lang == "zh" else p), label_visibility="collapsed")
+             format_func=lambda p: no_icon(t("preset_all", lang) if p == "all" else t("preset_last12", lang)
+                                           if p == "last12" else (f"{p}年" if lang == "zh" else p)),
+             label_visibility="collapsed")
     # value= makes it a range slider (its identity is its key, so the default never resets a moved slider)
     st.select_slider(t("period", lang), months, value=(months[0], months[-1]), key=session.PERIOD,
                      format_func=labels.__getitem__, help=t("period_help", lang))

@@ -24,3 +24,11 @@ def distinct(items: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
         n = seen[label] = seen.get(label, 0) + 1
         out.append((key, label if n == 1 else f"{label} \\({n}\\)"))
     return tuple(out)
+
+
+def no_icon(label: str) -> str:
+    """A pills label Streamlit need not search for a leading icon: it checks the label's first word (up to the
+    first space) for a Material icon or an emoji, and a word that is not ASCII is matched against its emoji regex
+    (~50 µs an option, every run: "区县 (13)", "2024年"). An empty first word (a leading space, not shown: the
+    label is markdown) skips both."""
+    return " " + label
