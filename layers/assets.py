@@ -23,6 +23,7 @@ VENDOR_FILES: dict[str, str] = {
     "leaflet-measure/leaflet-measure.css": "leaflet-measure/dist/leaflet-measure.css",
     "leaflet.markercluster/leaflet.markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
     "leaflet.markercluster/MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
+    "fflate/fflate.js": "fflate/umd/index.js",  # inflates the published layers (layers/published.py)
 }
 # Whole directories (images referenced by url(images/...) in the stylesheets above).
 VENDOR_DIRS: dict[str, str] = {

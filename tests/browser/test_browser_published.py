@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from devtools.browser import AppPage
-from layers.published import URL
+from layers.published import INFLATE_URL, URL
 from serve.launcher import AppServer
 from tests.browser.test_browser_map import data_ids, drawn_ids, wait_for_drawn
 from tests.common import ROOT
@@ -22,8 +22,10 @@ def published_server(tmp_path_factory):
 
 
 def test_published_layers_are_fetched_drawn_and_clickable(page, published_server, hooks):
-    fetched = []
+    fetched, inflater, served = [], [], []
     page.on("request", lambda r: fetched.append(r.url) if URL + "/" in r.url else None)
+    page.on("request", lambda r: inflater.append(r.url) if r.url.endswith(INFLATE_URL) else None)
+    page.on("response", lambda r: served.append(r.headers) if URL + "/" in r.url else None)
     app = AppPage(page, published_server)
     app.open(**{hooks.basemap_param: hooks.no_tiles})
     expected = {layer: data_ids(layer) for layer in hooks.default_layers}
@@ -31,6 +33,9 @@ def test_published_layers_are_fetched_drawn_and_clickable(page, published_server
     for layer, ids in expected.items():
         assert sorted(drawn_ids(app, hooks, layer)) == sorted(ids), layer
     assert len(set(fetched)) >= 2, fetched  # the areas and the point groups came as files
+    assert all(url.endswith(".js.gz") for url in fetched) and len(inflater) == 1  # gzipped files, fflate once
+    assert served and all(h.get("content-type") == "application/gzip" and "content-encoding" not in h
+                          for h in served), served  # sent as they are: not compressed again per request
     for target in ("dist_xihu", "park_china_cloud_valley"):  # an area, and a point in the point groups
         app.mouse_on(target, click=True)
         app.wait_for_selected(target)
