@@ -204,7 +204,8 @@ def run(levels: tuple[int, ...], replicas: int, data_dir: Path, browser_pages: i
             if static:
                 from bench.load_probe import record_static
 
-                files["atlas"] = tuple(record_static(f"http://127.0.0.1:{port}/?basemap=none"))
+                # the page the visitors open (no query: the default view, so the same map scripts)
+                files["atlas"] = tuple(record_static(f"http://127.0.0.1:{port}/"))
                 if bare:
                     files["bare"] = tuple(record_static(f"http://127.0.0.1:{floor.port}/"))
                 result["static_files"] = {k: len(v) for k, v in files.items()}

@@ -47,7 +47,7 @@ def test_a_visitor_fetches_what_a_first_time_browser_fetches(tmp_path):
     from serve.launcher import AppServer
 
     with AppServer(ROOT / "data", tmp_path / "app.log") as server:
-        paths = record_static(f"http://127.0.0.1:{server.port}/?basemap=none")
+        paths = record_static(f"http://127.0.0.1:{server.port}/")
         for prefix in ("/static/js/", "/component/streamlit_folium", "/app/static/vendor/leaflet/leaflet.js"):
             assert any(p.startswith(prefix) for p in paths), (prefix, paths[:5])
         assert len(paths) == len(set(paths))
@@ -62,3 +62,4 @@ def test_a_visitor_fetches_what_a_first_time_browser_fetches(tmp_path):
     assert plain.visit.first_ok and browser_like.visit.first_ok, browser_like.visit.error
     assert browser_like.visit.bytes > plain.visit.bytes + 1_000_000  # Streamlit's bundle alone is megabytes
     assert browser_like.fetched >= {p for p in paths if p.startswith("/app/static/")}
+    assert set(browser_like.scripts) <= set(paths)  # the page's own map scripts were among the browser's files
