@@ -26,7 +26,7 @@ from pathlib import Path
 from bench import browser as br
 from bench.browser_bench import bare_script
 from bench.load import cpu_seconds
-from devtools.browser import MAP_IFRAME
+from devtools.browser import MAP_IFRAME, script_runs
 from serve.launcher import AppServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,16 +37,8 @@ OUT = ROOT / "bench" / "out"
 def first_draw(browser, url: str, pid: int, settle_s: float = 0.0, timeout_s: float = 120) -> dict:
     """One fresh session: ms from navigation start to the first drawn feature; with ``settle_s``, the server's CPU
     seconds for the visit (server ``pid``), the script runs it asked for and its requests."""
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-
     ctx, page = br.new_page(browser, br.block_remote)
-    runs, requests = [], []
-
-    def on_frame(payload) -> None:
-        if isinstance(payload, bytes) and BackMsg.FromString(payload).WhichOneof("type") == "rerun_script":
-            runs.append(1)
-
-    page.on("websocket", lambda ws: ws.on("framesent", on_frame))
+    runs, requests = script_runs(page), []
     page.on("request", lambda request: requests.append(request.url))
     try:
         cpu0 = cpu_seconds([pid])

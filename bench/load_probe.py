@@ -36,8 +36,8 @@ class BrowserProbe:
             proc.kill()
             proc.communicate()
             return [{"ok": False, "error": f"the browser probe did not finish in {timeout_s:.0f} s"}]
-        lines = [line for line in out.splitlines() if line.startswith("[")]
-        return json.loads(lines[-1]) if lines else [{"ok": False, "error": f"probe exited {proc.returncode}"}]
+        found = last_json(out)
+        return found if found is not None else [{"ok": False, "error": f"probe exited {proc.returncode}"}]
 
     def close(self) -> None:
         pass
@@ -136,10 +136,16 @@ def record_static(url: str, timeout_s: float = BROWSER_TIMEOUT_S * 2) -> list[st
     """:func:`static_paths` in a child process (the load test's own process stays free of the browser driver)."""
     out = subprocess.run([sys.executable, "-m", "bench.load_probe", "--static", url], cwd=ROOT, capture_output=True,
                          text=True, timeout=timeout_s)
-    lines = [line for line in out.stdout.splitlines() if line.startswith("[")]
-    if out.returncode or not lines:
+    found = last_json(out.stdout)
+    if out.returncode or found is None:
         raise RuntimeError(f"recording the static files of {url} failed: {out.stderr[-500:]}")
-    return json.loads(lines[-1])
+    return found
+
+
+def last_json(stdout: str) -> list | None:
+    """The JSON list a child process of this module printed last (its other output is Playwright's), or None."""
+    lines = [line for line in stdout.splitlines() if line.startswith("[")]
+    return json.loads(lines[-1]) if lines else None
 
 
 if __name__ == "__main__":

@@ -150,6 +150,23 @@ def wait_idle(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_timeout(400)
     page.wait_for_function(IDLE_JS, timeout=timeout_ms)
 
+
+def script_runs(page) -> list:
+    """The ``BackMsg.rerun_script`` messages ``page`` sends on its websocket from now on (a list that fills as
+    they are sent): each one is a script run it asks the server for (the bench's and the tests' count of them)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    runs: list = []
+
+    def on_frame(payload) -> None:
+        if isinstance(payload, bytes):
+            msg = BackMsg.FromString(payload)
+            if msg.WhichOneof("type") == "rerun_script":
+                runs.append(msg)
+
+    page.on("websocket", lambda ws: ws.on("framesent", on_frame))
+    return runs
+
 # --------------------------------------------------------------------------- app helpers
 
 # In the map frame: a point of the element matching `sel` where that element is the topmost one, nearest to

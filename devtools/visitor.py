@@ -195,8 +195,21 @@ class Visitor:
     async def _fetch_static(self, cookie: str, timeout_s: float) -> None:
         """GET ``static`` as a first-time browser does: BROWSER_CONNECTIONS at a time, gzip accepted, the sticky
         cookie sent (part of the first page's time, bytes and server CPU)."""
-        gate = asyncio.Semaphore(BROWSER_CONNECTIONS)
         headers = {"Accept-Encoding": BROWSER_ENCODINGS, **({"Cookie": cookie} if cookie else {})}
+        await self._get_all(self.static, timeout_s, headers, BROWSER_CONNECTIONS)
+
+    async def _fetch_scripts(self, timeout_s: float) -> None:
+        """GET the static map scripts the map's arguments load, as the map's frame does (synchronously, one after
+        another, each once: later runs find them in the browser's cache); part of the first page's (or
+        interaction's) time and of the server's CPU."""
+        await self._get_all(self.scripts, timeout_s)
+
+    async def _get_all(self, paths, timeout_s: float, headers: dict[str, str] | None = None,
+                       connections: int = 1) -> None:
+        """GET each of ``paths`` this visitor's browser has no copy of yet, ``connections`` at a time; counts the
+        bytes, and a status other than 200 fails the visit."""
+        gate = asyncio.Semaphore(connections)
+        todo = [p for p in dict.fromkeys(paths) if p not in self.fetched]
 
         async def one(path: str) -> None:
             async with gate:
@@ -204,22 +217,9 @@ class Visitor:
             if status != 200:
                 raise RuntimeError(f"GET {path} answered {status}")
             self.visit.bytes += size
+            self.fetched.add(path)
 
-        await asyncio.gather(*(one(path) for path in self.static))
-        self.fetched.update(self.static)  # a published map script among them is in this browser's cache now
-
-    async def _fetch_scripts(self, timeout_s: float) -> None:
-        """GET the static map scripts the map's arguments load, as the map's frame does (synchronously, each
-        once: later runs find them in the browser's cache); part of the first page's (or interaction's) time and
-        of the server's CPU."""
-        for url in self.scripts:
-            if url in self.fetched:
-                continue
-            status, _headers, size = await http_get(self.host, self.port, url, timeout_s)
-            if status != 200:
-                raise RuntimeError(f"GET {url} answered {status}")
-            self.visit.bytes += size
-            self.fetched.add(url)
+        await asyncio.gather(*(one(path) for path in todo))
 
     async def _until_finished(self) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg

@@ -39,6 +39,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from layers.assets import STATIC_URL
+
 ROOT = Path(__file__).resolve().parents[1]
 DIRECTORY = ROOT / "static" / "gen"  # served by Streamlit at /app/static/gen/ (server.enableStaticServing)
 URL = "/app/static/gen"
@@ -47,7 +49,7 @@ URL = "/app/static/gen"
 MIN_BYTES = int(os.environ.get("ATLAS_PUBLISH_MIN_BYTES") or 200_000)
 MAX_FILES = 4_000  # past this many files, the oldest quarter is removed (a view's files are rewritten on demand)
 
-INFLATE_URL = "/app/static/vendor/fflate/fflate.js"  # layers.assets VENDOR_FILES: fflate's UMD build (gunzipSync)
+INFLATE_URL = f"{STATIC_URL}/fflate/fflate.js"  # layers.assets VENDOR_FILES: fflate's UMD build (gunzipSync)
 
 _log = logging.getLogger(__name__)
 _lock = threading.Lock()

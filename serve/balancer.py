@@ -14,11 +14,11 @@ public address and port and
 - serves the page and its static assets (the app's /app/static/vendor/ Leaflet, Streamlit's bundle) from the
   replicas, nothing from a CDN, and keeps the static files in its own memory cache (``cache static_files``): a
   first-time visitor's browser asks for about 170 of them (Streamlit's frontend loads a file per kind of element,
-  the map its plugins), which cost a replica about half of what such a visitor cost it (``python -m
-  bench.first_draw``); from the cache they cost the replicas nothing. Only GETs of ``/static/`` (Streamlit's
-  bundle, content-hashed), ``/app/static/`` (the vendored Leaflet and the published map layers, content-named)
-  and ``/component/`` (the map component's frontend) are kept, per Accept-Encoding (``process-vary``), for
-  ``STATIC_CACHE_S``.
+  the map its plugins), which cost a replica most of what such a visitor cost it (``python -m bench.load
+  --static``: 0.30 s of CPU per first page with them, 0.02 s without); from the cache they cost the replicas
+  nothing. Only GETs of ``/static/`` (Streamlit's bundle, content-hashed), ``/app/static/`` (the vendored
+  Leaflet and the published map layers, content-named) and ``/component/`` (the map component's frontend) are
+  kept, per Accept-Encoding (``process-vary``), for ``STATIC_CACHE_S``.
 
 :func:`haproxy_config` writes the configuration; replicas on other machines are just more ``server`` lines
 (README "Deployment").
@@ -88,9 +88,9 @@ def haproxy_config(bind: str, port: int, servers: Sequence[tuple[str, str, int]]
         "    http-check send meth GET uri /_stcore/health",
         "    http-check expect string ok",
         f"    default-server check inter {check_inter_ms}ms fall {fall} rise {rise}",
-        "    acl static_file method GET HEAD",
+        "    acl reading method GET HEAD",
         f"    acl static_path path_beg {' '.join(STATIC_PATHS)}",
-        "    http-request set-var(txn.static) bool(true) if static_file static_path",
+        "    http-request set-var(txn.static) bool(true) if reading static_path",
         "    http-request cache-use static_files if { var(txn.static) -m bool }",
         "    http-response cache-store static_files if { var(txn.static) -m bool } { status 200 }",
     ]

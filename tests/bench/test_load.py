@@ -41,6 +41,7 @@ def test_a_visitor_fetches_what_a_first_time_browser_fetches(tmp_path):
     """bench.load --static: the static files a real Chromium page fetched (recorded in a child process) are what
     each visitor GETs, gzip accepted, before its websocket: Streamlit's frontend, the component's, the map's."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from bench.load_probe import record_static
     from devtools.visitor import Visitor
@@ -58,7 +59,11 @@ def test_a_visitor_fetches_what_a_first_time_browser_fetches(tmp_path):
             await v.close()
             return v
 
-        plain, browser_like = asyncio.run(visit(())), asyncio.run(visit(tuple(paths)))
+        def run(coro):  # in a thread of its own: a Playwright page of another test may hold this thread's loop
+            with ThreadPoolExecutor(1) as pool:
+                return pool.submit(asyncio.run, coro).result()
+
+        plain, browser_like = run(visit(())), run(visit(tuple(paths)))
     assert plain.visit.first_ok and browser_like.visit.first_ok, browser_like.visit.error
     assert browser_like.visit.bytes > plain.visit.bytes + 1_000_000  # Streamlit's bundle alone is megabytes
     assert browser_like.fetched >= {p for p in paths if p.startswith("/app/static/")}

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from devtools.browser import MAP_IFRAME, AppPage
+from devtools.browser import MAP_IFRAME, AppPage, script_runs
 
 pytestmark = pytest.mark.browser
 
@@ -71,17 +71,7 @@ def test_a_selection_in_the_link_fits_the_feature_over_its_view(app, hooks):
 def test_a_new_page_runs_its_script_once(app, hooks):
     """The map's first view is the component's default value (layers/prerendered.py first_report), so a new page
     sends no report of it: one script run per visitor, as on a bare map page. A drag is still reported."""
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-
-    reruns: list[BackMsg] = []
-
-    def on_frame(payload) -> None:
-        if isinstance(payload, bytes):
-            msg = BackMsg.FromString(payload)
-            if msg.WhichOneof("type") == "rerun_script":
-                reruns.append(msg)
-
-    app.page.on("websocket", lambda ws: ws.on("framesent", on_frame))
+    reruns = script_runs(app.page)
     app.open(**{hooks.basemap_param: hooks.no_tiles})
     app.map_frame()
     app.wait_for_count(hooks.feature("dist_xihu"), 1)
