@@ -5,7 +5,7 @@ PY := .venv/bin/python
 ADDRESS ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: run serve load test setup setup-dev lint validate bench bench-engine districts
+.PHONY: run serve load floor test setup setup-dev lint validate bench bench-engine districts
 
 setup:
 	bash scripts/setup.sh
@@ -49,3 +49,8 @@ bench-engine: setup-dev
 load: setup-dev
 	$(PY) -m bench.load
 	$(PY) -m bench.load --replicas 2
+
+# What the page's content costs in Streamlit (README "Serving a crowd"): the atlas, the bare page and the atlas's
+# elements without app code (bench/skeleton_app.py), part by part, 30 visitors at once, same run.
+floor: setup-dev
+	$(PY) -m bench.content_floor
