@@ -10,8 +10,9 @@ Pages, each on a server of its own with the production settings (serve.launcher)
 - ``skeleton``: bench/skeleton_app.py, the atlas's first page as elements (the same kinds, count and sizes) with no
   app code behind them;
 - ``skeleton_without_<part>``: the skeleton without one part (``map``: the map's 263 KB of arguments; ``panel``;
-  ``table``: the table and the export; ``sidebar``: all but the district filter), and ``skeleton_map_only``
-  without all four: what each part costs by itself.
+  ``table``: the table and the export; ``sidebar``: all but the district filter; and within the panel,
+  ``popovers``: the four article popovers and the facts' expander, ``charts``: its two Vega-Lite charts), and
+  ``skeleton_map_only`` without the first four: what each part costs by itself.
 
 Each round opens ``--visitors`` sessions at once on every page in turn (the order alternates), then one district
 filter each (bench.load.level; the bare page: a plain rerun). Reported: medians over the rounds of the server's CPU
@@ -32,6 +33,7 @@ from pathlib import Path
 from bench.load import LOAD_SESSION_TTL_S, OUT, ROOT, level, machine
 
 PARTS = ("map", "panel", "table", "sidebar")
+PANEL_PARTS = ("popovers", "charts")  # within the panel: the article popovers with the facts' expander; the charts
 METRICS = ("cpu_first_s", "cpu_interaction_s", "first_p95_s")
 WARM_VISITORS = 13  # one per district: every view the rounds filter to is built before the first round
 
@@ -40,7 +42,7 @@ def pages() -> dict[str, tuple[str, str]]:
     """name: (script, the skeleton's parts left out)."""
     skeleton = "bench/skeleton_app.py"
     return {"bare": ("bench/bare_app.py", ""), "atlas": ("streamlit_app.py", ""), "skeleton": (skeleton, ""),
-            **{f"skeleton_without_{part}": (skeleton, part) for part in PARTS},
+            **{f"skeleton_without_{part}": (skeleton, part) for part in PARTS + PANEL_PARTS},
             "skeleton_map_only": (skeleton, ",".join(PARTS))}
 
 

@@ -35,8 +35,8 @@ from layers.prerendered import base_parts, component_args  # noqa: E402
 from layers.render import MAP_CENTER, MAP_ZOOM  # noqa: E402
 
 MAP_ARGS_BYTES = 263_000  # the atlas's feature_group on its default first page, as JSON (shipped data)
-# parts to leave out (comma-separated: map, panel, table, sidebar), to measure what each costs; the map then has
-# only its marker, the sidebar only the district filter
+# parts to leave out (comma-separated: map, panel, table, sidebar; within the panel: popovers, with the expander,
+# and charts), to measure what each costs; the map then has only its marker, the sidebar only the district filter
 WITHOUT = set(os.environ.get("SKELETON_WITHOUT", "").split(","))
 DISTRICTS = tuple(f"3301{n:02d}" for n in range(1, 14))  # 13 options, as the atlas's district filter
 
@@ -57,10 +57,12 @@ def payload() -> dict:
               for m in range(1, 13) for k in ("启动", "启用/开放", "入驻", "签约/合作", "成立", "发布", "会议")]
     encoding = {"x": {"field": "month", "type": "ordinal"}, "y": {"field": "kind", "type": "nominal"},
                 "color": {"field": "kind", "type": "nominal"}, "size": {"field": "n", "type": "quantitative"}}
-    chart = {"mark": {"type": "circle", "tooltip": True}, "data": {"values": values * 3}, "encoding": encoding,
-             "height": 600}
-    bars = {"mark": "bar", "data": {"values": [{"d": d, "n": i} for i, d in enumerate(DISTRICTS)]},
-            "encoding": {"x": {"field": "n", "type": "quantitative"}, "y": {"field": "d", "type": "nominal"}}}
+    # data inside a layer, as ui/charts.py sends it: Streamlit converts a top-level "data" to Arrow on every run
+    chart = {"height": 600, "layer": [{"data": {"values": values * 3}, "encoding": encoding,
+                                       "layer": [{"mark": {"type": "circle", "tooltip": True}}]}]}
+    axes = {"x": {"field": "n", "type": "quantitative"}, "y": {"field": "d", "type": "nominal"}}
+    bars = {"layer": [{"data": {"values": [{"d": d, "n": i} for i, d in enumerate(DISTRICTS)]}, "encoding": axes,
+                       "layer": [{"mark": "bar"}]}]}
     facts = "\n".join(f"- **人工智能核心产业营收增长 {i}**: 26.3% · 2025年1—10月 · 文3" for i in range(12))
     args = component_args(base, [], height=620, width=None, returned_objects=[])
     args["feature_group"] = marker + filler
@@ -86,14 +88,16 @@ def explore() -> None:
         st.subheader("总览")
         st.caption("点击地图上的要素、搜索结果或表格中的一行查看详情。")
         st.markdown("**全市数据** · 杭州市\n\n" + p["facts"])
-        with st.expander("另外 35 条"):
-            st.markdown(p["facts"])
-        for n in range(4):
-            with st.popover(f"文{n + 1}"):
-                st.markdown(f"**文{n + 1}** 2025年12月 · " + "引文 “人工智能核心产业营收增长” " * 6)
+        if "popovers" not in WITHOUT:
+            with st.expander("另外 35 条"):
+                st.markdown(p["facts"])
+            for n in range(4):
+                with st.popover(f"文{n + 1}"):
+                    st.markdown(f"**文{n + 1}** 2025年12月 · " + "引文 “人工智能核心产业营收增长” " * 6)
         st.markdown("**当前显示**\n\n- 区县: 13\n- 园区与平台: 30\n\n**已启用的筛选**: 无")
-        st.vega_lite_chart(p["chart"], width="stretch")
-        st.vega_lite_chart(p["bars"], width="stretch")
+        if "charts" not in WITHOUT:
+            st.vega_lite_chart(p["chart"], width="stretch")
+            st.vega_lite_chart(p["bars"], width="stretch")
     if "table" not in WITHOUT:
         st.markdown("**全部要素** · 191")
         st.dataframe(p["table"], hide_index=True, width="stretch", key="skeleton_table", on_select="rerun",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.content_floor import PARTS, pages, summary
+from bench.content_floor import PANEL_PARTS, PARTS, pages, summary
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,7 +38,7 @@ def test_summary_leaves_out_a_ratio_to_zero():
 def test_every_part_of_the_skeleton_is_measured_alone_and_all_together():
     names = pages()
     assert {"bare", "atlas", "skeleton", "skeleton_map_only"} <= set(names)
-    for part in PARTS:
+    for part in PARTS + PANEL_PARTS:
         assert names[f"skeleton_without_{part}"] == ("bench/skeleton_app.py", part)
     assert set(names["skeleton_map_only"][1].split(",")) == set(PARTS)
 
