@@ -38,6 +38,7 @@ from layers.prerendered import prerender
 from layers.published import publish
 from layers.render import DisplayText, display_collection, overlay_group, split_points
 from layers.scale import layer_rendering, subset
+from ui import heap
 from ui.i18n import distance, kind_label, layer_label
 from ui.i18n import name as feature_name
 from ui.memo import shared
@@ -89,6 +90,7 @@ def load(directory: str, content_hash: str) -> Loaded:
                       errors=(relative_paths(message, path),))
     atlas, problems = load_atlas(path, strict=False)
     index_for(atlas)  # the spatial index is built with the atlas, once per version, not on a visitor's first click
+    heap.settle()  # once per process: what it holds now is out of the collector's sight (ui/heap.py)
     return Loaded(atlas=atlas, errors=problems)
 
 
