@@ -3,7 +3,7 @@
 It sends what the atlas's default first page sends (bench/load.py counts 51 elements and blocks), of the same
 kinds, in the same places and of about the same sizes: the page's CSS, a map component whose arguments are as
 large as the atlas's (263 KB of JSON), the panel's markdown, popovers, expander and two Vega-Lite charts, a
-table, the export, and the sidebar's 14 widgets, two fragments. Every value is built once per process; a run
+table, the export, and the sidebar's widgets, in two fragments. Every value is built once per process; a run
 only makes the Streamlit calls. The load test serves it next to the bare page and the atlas (``--skeleton``):
 the atlas's distance to it is what the app's own code costs; its distance to the bare page is what the page's
 content costs in Streamlit, which no app code can remove.

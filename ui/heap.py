@@ -8,9 +8,9 @@ the process holds: 150–200 ms on the shipped data, more with larger data, abou
 its younger collections came every 700 allocations. ``settle`` runs once per process, right after the first atlas is
 loaded (ui/data.py ``load``): it moves every object alive then to the permanent generation (``gc.freeze``: full
 collections skip them) and lets the youngest generation grow to YOUNG_THRESHOLD allocations before a collection, so
-most of a run's objects are freed by reference counting before the collector looks at them. Measured with 50
-visitors at once (``make floor``, README "Serving a crowd"): the collector's time over four bursts fell from 1.16 s
-to 0.23 s.
+most of a run's objects are freed by reference counting before the collector looks at them. Timed with
+``gc.callbacks`` over four bursts of 50 visitors (a first page and a district filter each): the collector's time
+fell from 1.16 s to 0.23 s (README "Serving a crowd", fourth pass).
 
 What a freeze costs: objects frozen are never examined again, so a reference cycle among them is never freed. Only
 what is alive at the first load is frozen (imports, the first data version, the sessions open at that moment), once
