@@ -4,13 +4,13 @@ It sends what the atlas's default first page sends (bench/load.py counts 51 elem
 kinds, in the same places and of about the same sizes: the page's CSS, a map component whose arguments are as
 large as the atlas's (263 KB of JSON), the panel's markdown, popovers, expander and two Vega-Lite charts, a
 table, the export, and the sidebar's widgets, in two fragments. Every value is built once per process; a run
-only makes the Streamlit calls. The load test serves it next to the bare page and the atlas (``--skeleton``):
-the atlas's distance to it is what the app's own code costs; its distance to the bare page is what the page's
+only makes the Streamlit calls. ``make floor`` (bench/content_floor.py) serves it next to the bare page and the
+atlas: the atlas's distance to it is what the app's own code costs; its distance to the bare page is what the page's
 content costs in Streamlit, which no app code can remove.
 
 The component is the bare page's map with the atlas's argument sizes: a browser draws the marker (the padding is
-a JS comment). The district multiselect has the atlas's key and options and writes the URL as the atlas does, so
-the load test's visitor can filter it.
+a JS comment). The district multiselect has the atlas's key and as many options, and puts the choice in the URL
+as the atlas does, so the load test's visitor can filter it.
 """
 
 from __future__ import annotations
