@@ -33,6 +33,7 @@ import streamlit_folium  # noqa: E402
 from layers import assets  # noqa: E402
 from layers.prerendered import base_parts, component_args  # noqa: E402
 from layers.render import MAP_CENTER, MAP_ZOOM  # noqa: E402
+from ui.memo import shared  # noqa: E402 - as the atlas keeps what every visitor shares
 
 MAP_ARGS_BYTES = 263_000  # the atlas's feature_group on its default first page, as JSON (shipped data)
 # parts to leave out (comma-separated: map, panel, table, sidebar; within the panel: popovers, with the expander,
@@ -41,7 +42,7 @@ WITHOUT = set(os.environ.get("SKELETON_WITHOUT", "").split(","))
 DISTRICTS = tuple(f"3301{n:02d}" for n in range(1, 14))  # 13 options, as the atlas's district filter
 
 
-@st.cache_resource(show_spinner=False)
+@shared()
 def payload() -> dict:
     """Every value the page shows, built once per process."""
     assets.use_local_assets()

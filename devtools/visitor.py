@@ -256,3 +256,18 @@ class Visitor:
                     return
                 if status != "FINISHED_EARLY_FOR_RERUN":
                     raise RuntimeError(status)
+
+
+def first_page(host: str, port: int, static: tuple[str, ...] = ()) -> Visitor:
+    """One visitor's first page (opened, then closed), run to the end in a thread of its own: a Playwright page in
+    the caller's thread may hold that thread's event loop (the tests)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    async def visit() -> Visitor:
+        v = Visitor(host, port, 0, static=static)
+        await v.open()
+        await v.close()
+        return v
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, visit()).result()

@@ -3,8 +3,6 @@ what the atlas's first page sends, so that its cost stays the floor of the atlas
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -44,18 +42,10 @@ def test_every_part_of_the_skeleton_is_measured_alone_and_all_together():
 
 
 def _first_page(port: int) -> tuple[float, int]:
-    """(elements and blocks, bytes) of one visitor's first page, in a thread of its own (a browser test's
-    Playwright may hold this thread's event loop)."""
-    from devtools.visitor import Visitor
+    """(elements and blocks, bytes) of one visitor's first page."""
+    from devtools.visitor import first_page
 
-    async def visit() -> Visitor:
-        v = Visitor("127.0.0.1", port, 0)
-        await v.open()
-        await v.close()
-        return v
-
-    with ThreadPoolExecutor(1) as pool:
-        v = pool.submit(asyncio.run, visit()).result()
+    v = first_page("127.0.0.1", port)
     assert v.visit.first_ok, v.visit.error
     return v.visit.deltas, v.visit.bytes
 

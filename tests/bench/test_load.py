@@ -40,11 +40,8 @@ def test_ratios_to_the_bare_page():
 def test_a_visitor_fetches_what_a_first_time_browser_fetches(tmp_path):
     """bench.load --static: the static files a real Chromium page fetched (recorded in a child process) are what
     each visitor GETs, gzip accepted, before its websocket: Streamlit's frontend, the component's, the map's."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
-
     from bench.load_probe import record_static
-    from devtools.visitor import Visitor
+    from devtools.visitor import first_page
     from serve.launcher import AppServer
 
     with AppServer(ROOT / "data", tmp_path / "app.log") as server:
@@ -53,17 +50,7 @@ def test_a_visitor_fetches_what_a_first_time_browser_fetches(tmp_path):
             assert any(p.startswith(prefix) for p in paths), (prefix, paths[:5])
         assert len(paths) == len(set(paths))
 
-        async def visit(static: tuple[str, ...]) -> Visitor:
-            v = Visitor("127.0.0.1", server.port, 0, static=static)
-            await v.open()
-            await v.close()
-            return v
-
-        def run(coro):  # in a thread of its own: a Playwright page of another test may hold this thread's loop
-            with ThreadPoolExecutor(1) as pool:
-                return pool.submit(asyncio.run, coro).result()
-
-        plain, browser_like = run(visit(())), run(visit(tuple(paths)))
+        plain, browser_like = first_page("127.0.0.1", server.port), first_page("127.0.0.1", server.port, tuple(paths))
     assert plain.visit.first_ok and browser_like.visit.first_ok, browser_like.visit.error
     assert browser_like.visit.bytes > plain.visit.bytes + 1_000_000  # Streamlit's bundle alone is megabytes
     assert browser_like.fetched >= {p for p in paths if p.startswith("/app/static/")}
